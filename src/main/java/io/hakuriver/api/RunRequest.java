@@ -1,0 +1,13 @@
+package io.hakuriver.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST /run (host → runner), field for field as the original sends it. docker_image_name "" (or "NULL") means
+ * no container. stdout_path/stderr_path are informative only: our runner recomputes them from its own shared dir.
+ */
+public record RunRequest(long taskId, String command, List<String> arguments, Map<String, String> envVars,
+                         int requiredCores, String stdoutPath, String stderrPath, Long requiredMemoryBytes,
+                         Integer targetNumaNodeId, String dockerImageName, boolean dockerPrivileged,
+                         List<String> dockerAdditionalMounts) {}

@@ -1,0 +1,23 @@
+package io.hakuriver.cli;
+
+import io.hakuriver.config.ConfigLoader;
+import io.hakuriver.config.HakuConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The --config/-c option every command accepts (a picocli mixin). */
+public class ConfigOption {
+    @Option(names = {"-c", "--config"}, paramLabel = "PATH",
+            description = "Configuration file; layered over $HAKURIVER_CONFIG, ~/.hakuriver/config.toml and the defaults.")
+    Path config;
+
+    private HakuConfig loaded;
+
+    public Path path() { return config; }
+
+    public HakuConfig load() {
+        if (loaded == null) loaded = ConfigLoader.standard().load(config);
+        return loaded;
+    }
+}

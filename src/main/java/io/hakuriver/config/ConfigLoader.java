@@ -1,0 +1,209 @@
+package io.hakuriver.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Loads the configuration key by key from layers: built-in defaults &lt; ~/.hakuriver/config.toml &lt;
+ * $HAKURIVER_CONFIG &lt; --config PATH. A key missing from a layer falls back to the layer below
+ * (the original replaced the whole file and silently ignored --config on host and runner).
+ */
+public final class ConfigLoader {
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final TomlMapper TOML = new TomlMapper();
+
+    private final Path home;
+    private final Map<String, String> env;
+    private final Consumer<String> warn;
+
+    public ConfigLoader(Path home, Map<String, String> env, Consumer<String> warn) {
+        this.home = home;
+        this.env = env;
+        this.warn = warn;
+    }
+
+    public static ConfigLoader standard() {
+        return new ConfigLoader(Path.of(System.getProperty("user.home")), System.getenv(), log::warn);
+    }
+
+    public static Path userConfigPath(Path home) { return home.resolve(".hakuriver").resolve("config.toml"); }
+
+    /** @param explicit the --config argument, or null */
+    public HakuConfig load(Path explicit) {
+        List<Path> layers = new ArrayList<>();
+        Path user = userConfigPath(home);
+        if (Files.isRegularFile(user)) layers.add(user);
+        String envPath = env.get("HAKURIVER_CONFIG");
+        if (envPath != null && !envPath.isBlank()) {
+            Path p = Path.of(envPath).toAbsolutePath().normalize();
+            if (!Files.exists(p)) {
+                throw new ConfigException("Configuration file not found: " + p
+                        + " (named by $HAKURIVER_CONFIG). Create it with 'hakuriver.init config' or unset HAKURIVER_CONFIG.");
+            }
+            layers.add(p);
+        }
+        if (explicit != null) {
+            Path p = explicit.toAbsolutePath().normalize();
+            if (!Files.exists(p)) {
+                throw new ConfigException("Configuration file not found: " + p
+                        + ". Check the --config path (absolute paths are safest) or create the file with 'hakuriver.init config --path " + p + "'.");
+            }
+            layers.add(p);
+        }
+        Map<String, Object> values = defaults();
+        for (Path layer : layers) applyLayer(values, layer);
+        return build(values, layers);
+    }
+
+    /** Parses one TOML text as the only layer over the defaults (used by tests and by `init config`). */
+    public HakuConfig loadText(String toml, Path pretendPath) {
+        Map<String, Object> values = defaults();
+        applyTree(values, parse(toml, pretendPath), pretendPath);
+        return build(values, List.of(pretendPath));
+    }
+
+    private static Map<String, Object> defaults() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (ConfigKey k : ConfigKey.ALL) m.put(k.path(), k.defaultValue());
+        return m;
+    }
+
+    private void applyLayer(Map<String, Object> values, Path file) {
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new ConfigException("Cannot read configuration file " + file
+                    + ": check that it is a readable file (permissions: " + describePerms(file) + ").");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        applyTree(values, parse(text, file), file);
+    }
+
+    private static String describePerms(Path p) {
+        try { return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)); }
+        catch (Exception e) { return "unknown"; }
+    }
+
+    private static JsonNode parse(String text, Path file) {
+        try {
+            return TOML.readTree(text);
+        } catch (IOException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException("Invalid TOML in " + file + ": " + msg);
+        }
+    }
+
+    private void applyTree(Map<String, Object> values, JsonNode root, Path file) {
+        if (root == null || root.isMissingNode() || root.isNull()) return;
+        Iterator<Map.Entry<String, JsonNode>> sections = root.fields();
+        while (sections.hasNext()) {
+            var s = sections.next();
+            if (!s.getValue().isObject()) {
+                warn.accept(file + ": unknown top-level key '" + s.getKey() + "' ignored (keys belong in a [section])");
+                continue;
+            }
+            Iterator<Map.Entry<String, JsonNode>> keys = ((ObjectNode) s.getValue()).fields();
+            while (keys.hasNext()) {
+                var k = keys.next();
+                ConfigKey key = ConfigKey.find(s.getKey(), k.getKey());
+                if (key == null) {
+                    warn.accept(file + ": unknown key '" + s.getKey() + "." + k.getKey() + "' ignored");
+                    continue;
+                }
+                values.put(key.path(), convert(key, k.getValue(), file));
+            }
+        }
+    }
+
+    private static Object convert(ConfigKey key, JsonNode v, Path file) {
+        switch (key.type()) {
+            case STRING -> { if (v.isTextual()) return v.asText(); }
+            case INT -> { if (v.isIntegralNumber()) return v.asLong(); }
+            case BOOL -> { if (v.isBoolean()) return v.asBoolean(); }
+            case STRING_LIST -> {
+                if (v.isArray()) {
+                    List<String> out = new ArrayList<>();
+                    for (JsonNode e : v) {
+                        if (!e.isTextual()) throw typeError(key, e, file);
+                        out.add(e.asText());
+                    }
+                    return List.copyOf(out);
+                }
+            }
+        }
+        throw typeError(key, v, file);
+    }
+
+    private static ConfigException typeError(ConfigKey key, JsonNode v, Path file) {
+        String got = v.isTextual() ? "the string \"" + v.asText() + "\"" : v.getNodeType().toString().toLowerCase() + " " + v;
+        return new ConfigException(file + ": key '" + key.path() + "' must be " + key.type().description + ", got " + got);
+    }
+
+    private HakuConfig build(Map<String, Object> v, List<Path> sources) {
+        HakuConfig cfg = new HakuConfig(
+            new HakuConfig.Network(str(v, "network.host_bind_ip"), port(v, "network.host_port", sources),
+                str(v, "network.host_reachable_address"), str(v, "network.runner_address"),
+                port(v, "network.runner_port", sources), str(v, "network.runner_bind_ip")),
+            new HakuConfig.Paths(str(v, "paths.shared_dir"), str(v, "paths.local_temp_dir"), str(v, "paths.numactl_path"),
+                str(v, "paths.host_log_file"), str(v, "paths.runner_log_file")),
+            new HakuConfig.Database(str(v, "database.db_file")),
+            new HakuConfig.Timing(positive(v, "timing.heartbeat_interval", sources), positive(v, "timing.heartbeat_timeout_factor", sources),
+                positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources)),
+            new HakuConfig.Environment(str(v, "environment.runner_user")),
+            new HakuConfig.Docker(str(v, "docker.container_dir"), str(v, "docker.default_container_name"),
+                str(v, "docker.initial_base_image"), bool(v, "docker.tasks_privileged"), list(v, "docker.additional_mounts"),
+                bool(v, "docker.allow_privileged"), list(v, "docker.allowed_mount_prefixes"), bool(v, "docker.allow_dangerous_mounts")),
+            new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
+                bool(v, "runner.allow_root_tasks")),
+            new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file")),
+            List.copyOf(sources));
+        String nb = cfg.runner().nullBackend();
+        if (!List.of("auto", "systemd", "process").contains(nb)) {
+            throw new ConfigException(where(sources) + "key 'runner.null_backend' must be one of auto, systemd, process, got \"" + nb + "\"");
+        }
+        return cfg;
+    }
+
+    /** HAKURIVER_TOKEN (e.g. from a systemd EnvironmentFile) overrides a token written in a config file. */
+    private String envToken(String fromFile) {
+        String t = env.get("HAKURIVER_TOKEN");
+        return t != null && !t.isBlank() ? t.trim() : fromFile;
+    }
+
+    private static String where(List<Path> sources) {
+        return sources.isEmpty() ? "built-in defaults: " : sources.get(sources.size() - 1) + ": ";
+    }
+
+    private static String str(Map<String, Object> v, String k) { return (String) v.get(k); }
+    private static boolean bool(Map<String, Object> v, String k) { return (Boolean) v.get(k); }
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> v, String k) { return (List<String>) v.get(k); }
+
+    private static int port(Map<String, Object> v, String k, List<Path> sources) {
+        long p = (Long) v.get(k);
+        if (p < 0 || p > 65535) throw new ConfigException(where(sources) + "key '" + k + "' must be a port number 0-65535, got " + p);
+        return (int) p;
+    }
+
+    private static int positive(Map<String, Object> v, String k, List<Path> sources) {
+        long p = (Long) v.get(k);
+        if (p < 1 || p > 86400) throw new ConfigException(where(sources) + "key '" + k + "' must be between 1 and 86400, got " + p);
+        return (int) p;
+    }
+}

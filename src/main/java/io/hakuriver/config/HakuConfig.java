@@ -1,0 +1,70 @@
+package io.hakuriver.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The merged, validated configuration. Field names follow the TOML keys of the original HakuRiver so that a
+ * reader can map them 1:1. Paths are kept as written; {@link #sharedDir()} etc. resolve them.
+ */
+public record HakuConfig(Network network, Paths paths, Database database, Timing timing,
+                         Environment environment, Docker docker, Runner runner, Security security,
+                         List<Path> sources) {
+
+    public record Network(String hostBindIp, int hostPort, String hostReachableAddress,
+                          String runnerAddress, int runnerPort, String runnerBindIp) {}
+    public record Paths(String sharedDir, String localTempDir, String numactlPath,
+                        String hostLogFile, String runnerLogFile) {}
+    public record Database(String dbFile) {}
+    public record Timing(int heartbeatInterval, int heartbeatTimeoutFactor, int cleanupCheckInterval,
+                         int resourceCheckInterval) {}
+    public record Environment(String runnerUser) {}
+    public record Docker(String containerDir, String defaultContainerName, String initialBaseImage,
+                         boolean tasksPrivileged, List<String> additionalMounts, boolean allowPrivileged,
+                         List<String> allowedMountPrefixes, boolean allowDangerousMounts) {}
+    public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks) {}
+    public record Security(String token, String tokenFile) {}
+
+    public String hostUrl() {
+        return "http://" + network.hostReachableAddress() + ":" + network.hostPort();
+    }
+
+    public Path sharedDir() { return Path.of(paths.sharedDir()).toAbsolutePath().normalize(); }
+    public Path localTempDir() { return Path.of(paths.localTempDir()).toAbsolutePath().normalize(); }
+    public Path dbFile() { return Path.of(database.dbFile()).toAbsolutePath().normalize(); }
+    public Path containerDir() { return sharedDir().resolve(docker.containerDir()).normalize(); }
+    public Path taskOutputsDir() { return sharedDir().resolve("task_outputs"); }
+    public Path taskErrorsDir() { return sharedDir().resolve("task_errors"); }
+
+    /** Runner node name: [runner] name, else the machine's hostname. */
+    public String runnerName() {
+        if (!runner.name().isBlank()) return runner.name().trim();
+        return io.hakuriver.util.HostInfo.hostname();
+    }
+
+    public Path runnerStateDir() {
+        if (!runner.stateDir().isBlank()) return Path.of(runner.stateDir()).toAbsolutePath().normalize();
+        return localTempDir().resolve(".runner-state-" + network.runnerPort());
+    }
+
+    public long heartbeatTimeoutMillis() {
+        return (long) timing.heartbeatInterval() * timing.heartbeatTimeoutFactor() * 1000L;
+    }
+
+    /** The shared token, or "" when the cluster is open. Read from token_file when set. */
+    public String resolvedToken() {
+        if (!security.tokenFile().isBlank()) {
+            Path p = Path.of(security.tokenFile());
+            try {
+                String t = java.nio.file.Files.readAllLines(p).stream().map(String::trim)
+                        .filter(s -> !s.isEmpty()).findFirst().orElse("");
+                if (t.isEmpty()) throw new ConfigException("security.token_file " + p.toAbsolutePath() + " is empty: write the token on its first line");
+                return t;
+            } catch (java.io.IOException e) {
+                throw new ConfigException("Cannot read security.token_file " + p.toAbsolutePath() + ": " + e
+                        + ". Create it (chmod 600) or remove token_file from the config.");
+            }
+        }
+        return security.token().trim();
+    }
+}

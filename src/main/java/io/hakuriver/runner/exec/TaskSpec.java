@@ -1,0 +1,31 @@
+package io.hakuriver.runner.exec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a backend needs to start one task. Built by the Runner from a /run request; paths are computed by
+ * the Runner from its own shared dir and the task id (never taken from the request).
+ *
+ * @param command        program (argv[0]) exactly as submitted
+ * @param arguments      remaining argv entries
+ * @param env            task variables plus HAKURIVER_* (backend-specific values are added by the backend)
+ * @param cores          0 = no CPU limit
+ * @param memoryBytes    null or 0 = no memory limit
+ * @param numaNode       null = whole node
+ * @param numaCores      the cores of numaNode from this Runner's topology (empty when unknown)
+ * @param dockerImage    "hakuriver/&lt;env&gt;:base", or "" for a no-container task
+ * @param privileged     Docker --privileged (already checked against config by the Runner)
+ * @param mounts         extra Docker mounts "host:container[:ro]" (already validated)
+ * @param workDir        working directory on the node (&lt;shared&gt;/shared_data)
+ */
+public record TaskSpec(long taskId, String command, List<String> arguments, Map<String, String> env,
+                       int cores, Long memoryBytes, Integer numaNode, List<Integer> numaCores,
+                       String dockerImage, boolean privileged, List<String> mounts,
+                       Path stdoutFile, Path stderrFile, Path workDir, Path sharedDir, Path localTempDir) {
+
+    public String unitName() { return "hakuriver-task-" + taskId; }
+
+    public boolean hasMemoryLimit() { return memoryBytes != null && memoryBytes > 0; }
+}
