@@ -37,6 +37,12 @@ public interface ExecutionBackend {
      */
     Optional<RunningTask> recover(long taskId, String handle) throws Exception;
 
+    /**
+     * Tasks of this Runner that the backend finds on the node without a stored handle (e.g. containers labelled
+     * hakuriver.node=&lt;runner name&gt;), as task id → handle. Used after a restart that lost the state file.
+     */
+    default java.util.Map<Long, String> discover(String runnerName) throws Exception { return java.util.Map.of(); }
+
     record Availability(boolean available, String reason) {
         public static Availability ok() { return new Availability(true, "ok"); }
         public static Availability no(String reason) { return new Availability(false, reason); }

@@ -1,0 +1,44 @@
+package io.hakuriver.client;
+
+import io.hakuriver.cli.ExitCodes;
+import io.hakuriver.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** `hakuriver.client pause ID` and `resume ID` (promised by the original's README, never built there). */
+public final class ControlCommands {
+    private ControlCommands() {}
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Pause a running task (its whole process tree / container).")
+    public static class Pause extends ClientSupport implements Callable<Integer> {
+        @Parameters(paramLabel = "TASK_ID") String id;
+        @Override public Integer call() { return send(this, id, "pause"); }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Resume a paused task.")
+    public static class Resume extends ClientSupport implements Callable<Integer> {
+        @Parameters(paramLabel = "TASK_ID") String id;
+        @Override public Integer call() { return send(this, id, "resume"); }
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Kill a task in any unfinished state (a queued task is simply cancelled).")
+    public static class Kill extends ClientSupport implements Callable<Integer> {
+        @Parameters(paramLabel = "TASK_ID") String id;
+        @Override public Integer call() {
+            var r = client().post("/kill/" + id(id), null);
+            System.out.println(json ? r.toPrettyString() : r.path("message").asText());
+            return ExitCodes.OK;
+        }
+    }
+
+    static int send(ClientSupport c, String id, String action) {
+        var r = c.client().post("/command/" + ClientSupport.id(id) + "/" + action, null);
+        System.out.println(c.json ? r.toPrettyString() : r.path("message").asText());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,112 @@
+package io.hakuriver.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.cli.Main.RemoteError;
+import io.hakuriver.config.HakuConfig;
+import io.hakuriver.util.Json;
+
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * The client side of the Host API. Every failure becomes a {@link RemoteError} whose message says what happened
+ * and what to check (exit code 1).
+ */
+public final class HostClient {
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    public HostClient(HakuConfig config) { this(config.hostUrl(), config.resolvedToken()); }
+
+    public HostClient(String base, String token) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token == null ? "" : token;
+    }
+
+    public String base() { return base; }
+    public String token() { return token; }
+
+    public JsonNode get(String path) { return json(send("GET", path, null, Duration.ofSeconds(15))); }
+
+    public JsonNode post(String path, Object body) { return json(send("POST", path, body, Duration.ofSeconds(60))); }
+
+    /** Raw response (status not checked) for callers that handle codes themselves. */
+    public HttpResponse<String> send(String method, String path, Object body, Duration timeout) {
+        HttpRequest.Builder b = request(path, timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+        if (body != null) b.header("Content-Type", "application/json");
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw connectionError(e);
+        }
+    }
+
+    /** Streams a log from a byte offset; returns null for 404 (not written yet). */
+    public HttpResponse<InputStream> stream(String path) {
+        try {
+            HttpResponse<InputStream> r = http.send(request(path, Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() == 404) { r.body().close(); return null; }
+            if (r.statusCode() / 100 != 2) {
+                String body = new String(r.body().readAllBytes());
+                throw error(r.statusCode(), body);
+            }
+            return r;
+        } catch (RemoteError e) {
+            throw e;
+        } catch (Exception e) {
+            throw connectionError(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        if (!token.isEmpty()) b.header("Authorization", "Bearer " + token);
+        return b;
+    }
+
+    private RemoteError connectionError(Exception e) {
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+            return new RemoteError("cannot connect to the Host at " + base + ": is hakuriver.host running, and are "
+                    + "[network] host_reachable_address/host_port right?", e);
+        }
+        if (e instanceof HttpTimeoutException) return new RemoteError("the Host at " + base + " did not answer in time", e);
+        return new RemoteError("request to " + base + " failed: " + e, e);
+    }
+
+    private JsonNode json(HttpResponse<String> r) {
+        if (r.statusCode() / 100 != 2) throw error(r.statusCode(), r.body());
+        try { return Json.tree(r.body()); } catch (IllegalArgumentException e) { return Json.MAPPER.getNodeFactory().textNode(r.body()); }
+    }
+
+    public static RemoteError error(int status, String body) {
+        String detail = body;
+        try {
+            JsonNode n = Json.tree(body);
+            JsonNode d = n.get("detail");
+            if (d != null && d.isTextual()) detail = d.asText();
+            else if (d != null && d.isArray()) {
+                StringBuilder sb = new StringBuilder();
+                for (JsonNode e : d) {
+                    if (sb.length() > 0) sb.append("; ");
+                    JsonNode loc = e.get("loc");
+                    if (loc != null && loc.size() > 1) sb.append(loc.get(loc.size() - 1).asText()).append(": ");
+                    sb.append(e.path("msg").asText());
+                }
+                detail = sb.toString();
+            }
+        } catch (IllegalArgumentException ignored) { }
+        String hint = status == 401 ? " (set [security] token / token_file or HAKURIVER_TOKEN to the cluster's token)" : "";
+        return new RemoteError("Host answered HTTP " + status + ": " + detail + hint);
+    }
+}

@@ -1,0 +1,51 @@
+package io.hakuriver.client;
+
+import io.hakuriver.cli.ExitCodes;
+import io.hakuriver.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** `hakuriver.client logs ID [--stderr] [--follow]`: prints a task's output; --follow until the task ends. */
+@Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Print a task's stdout (or --stderr); --follow keeps printing until the task finishes.")
+public class LogsCommand extends ClientSupport implements Callable<Integer> {
+    private static final Set<String> FINAL = Set.of("completed", "failed", "killed", "killed_oom", "lost");
+
+    @Parameters(paramLabel = "TASK_ID") String id;
+    @Option(names = "--stderr", description = "Show standard error instead of standard output.") boolean stderr;
+    @Option(names = {"-f", "--follow"}, description = "Keep reading while the task runs.") boolean follow;
+    @Option(names = "--poll-interval", paramLabel = "SEC", defaultValue = "0.5") double poll;
+
+    @Override public Integer call() throws Exception {
+        long task = id(id);
+        client().get("/status/" + task); // 404 → clear error
+        String path = "/task/" + task + (stderr ? "/stderr" : "/stdout");
+        long offset = 0;
+        while (true) {
+            HttpResponse<InputStream> r = client().stream(path + "?offset=" + offset);
+            if (r != null) {
+                try (InputStream in = r.body()) { in.transferTo(System.out); }
+                System.out.flush();
+                offset = r.headers().firstValueAsLong("X-Next-Offset").orElse(offset);
+            }
+            if (!follow) {
+                if (r == null) { System.err.println("(no output yet)"); }
+                return ExitCodes.OK;
+            }
+            String status = client().get("/status/" + task).path("status").asText();
+            if (FINAL.contains(status)) {
+                HttpResponse<InputStream> rest = client().stream(path + "?offset=" + offset);
+                if (rest != null) try (InputStream in = rest.body()) { in.transferTo(System.out); }
+                System.out.flush();
+                return ExitCodes.OK;
+            }
+            Thread.sleep((long) (poll * 1000));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.hakuriver.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.config.MemorySize;
+import io.hakuriver.util.Json;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Human-readable tables and task summaries for the client. */
+public final class Printer {
+    private Printer() {}
+
+    public static void json(PrintStream out, JsonNode n) { out.println(Json.pretty(n)); }
+
+    public static void table(PrintStream out, List<String> header, List<List<String>> rows) {
+        int[] w = new int[header.size()];
+        for (int i = 0; i < w.length; i++) w[i] = header.get(i).length();
+        for (List<String> r : rows) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], r.get(i) == null ? 1 : r.get(i).length());
+        StringBuilder fmt = new StringBuilder();
+        for (int i = 0; i < w.length; i++) fmt.append("%-").append(w[i]).append("s").append(i < w.length - 1 ? "  " : "%n");
+        out.printf(fmt.toString(), header.toArray());
+        for (List<String> r : rows) out.printf(fmt.toString(), r.stream().map(s -> s == null ? "-" : s).toArray());
+    }
+
+    static String text(JsonNode n) { return n == null || n.isNull() ? "-" : n.asText(); }
+
+    public static void task(PrintStream out, JsonNode t) {
+        out.println("Task " + text(t.get("task_id")) + "  [" + text(t.get("status")) + "]");
+        List<String> args = new ArrayList<>();
+        t.path("arguments").forEach(a -> args.add(a.asText()));
+        out.println("  command:    " + text(t.get("command")) + (args.isEmpty() ? "" : " " + String.join(" ", args)));
+        out.println("  node:       " + text(t.get("assigned_node")) + (t.path("target_numa_node_id").isNull() ? "" : " (NUMA " + t.get("target_numa_node_id").asText() + ")"));
+        out.println("  container:  " + text(t.get("container_name")));
+        long mem = t.path("required_memory_bytes").asLong(0);
+        out.println("  resources:  " + t.path("required_cores").asInt() + " cores" + (mem > 0 ? ", " + MemorySize.format(mem) : ""));
+        if (!t.path("batch_id").isNull() && !t.path("batch_id").asText().equals(t.path("task_id").asText())) out.println("  batch:      " + text(t.get("batch_id")));
+        out.println("  submitted:  " + text(t.get("submitted_at")));
+        out.println("  started:    " + text(t.get("started_at")));
+        out.println("  completed:  " + text(t.get("completed_at")));
+        out.println("  exit code:  " + text(t.get("exit_code")));
+        if (!t.path("error_message").isNull()) out.println("  message:    " + text(t.get("error_message")));
+        out.println("  stdout:     " + text(t.get("stdout_path")));
+        out.println("  stderr:     " + text(t.get("stderr_path")));
+    }
+
+    public static void tasks(PrintStream out, JsonNode list) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode t : list) {
+            List<String> args = new ArrayList<>();
+            t.path("arguments").forEach(a -> args.add(a.asText()));
+            String cmd = text(t.get("command")) + (args.isEmpty() ? "" : " " + String.join(" ", args));
+            if (cmd.length() > 48) cmd = cmd.substring(0, 45) + "...";
+            rows.add(List.of(text(t.get("task_id")), text(t.get("status")), text(t.get("assigned_node")),
+                    String.valueOf(t.path("required_cores").asInt()), text(t.get("exit_code")), text(t.get("submitted_at")), cmd));
+        }
+        table(out, List.of("TASK ID", "STATUS", "NODE", "CORES", "EXIT", "SUBMITTED", "COMMAND"), rows);
+    }
+
+    public static void nodes(PrintStream out, JsonNode list) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode n : list) {
+            int numa = n.path("numa_topology").isObject() ? n.path("numa_topology").size() : 0;
+            long memTotal = n.path("memory_total_bytes").asLong(0), memRes = n.path("memory_in_use_bytes").asLong(0);
+            rows.add(List.of(text(n.get("hostname")), text(n.get("status")), text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
+                    memTotal == 0 ? "-" : MemorySize.format(memRes) + "/" + MemorySize.format(memTotal),
+                    n.path("cpu_percent").isNull() ? "-" : n.get("cpu_percent").asText() + "%",
+                    String.valueOf(numa), text(n.get("url")), text(n.get("last_heartbeat"))));
+        }
+        table(out, List.of("NODE", "STATUS", "CORES USED", "MEM RESERVED", "CPU", "NUMA", "URL", "LAST HEARTBEAT"), rows);
+    }
+}

@@ -1,0 +1,66 @@
+package io.hakuriver.client;
+
+import io.hakuriver.cli.Main.UsageError;
+import io.hakuriver.config.MemorySize;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Task options shared by submission commands (a picocli mixin), with the original client's flags and meanings. */
+public class TaskOptions {
+    @Option(names = "--target", paramLabel = "HOST[:NUMA]", description = "Target node (repeatable); none = the Host picks one.")
+    public List<String> targets = new ArrayList<>();
+
+    @Option(names = "--cores", paramLabel = "N", description = "CPU cores per task (0 = no limit, no reservation). Default: ${DEFAULT-VALUE}.")
+    public int cores = 0;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit, e.g. 512M, 4G (K/M/G are 1024-based, as Docker and systemd read them).")
+    public String memory;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the task (repeatable).")
+    public List<String> env = new ArrayList<>();
+
+    @Option(names = "--container", paramLabel = "NAME", description = "Docker environment; NULL = no container (systemd scope or plain process).")
+    public String container;
+
+    @Option(names = "--privileged", negatable = true, description = "Run the task container privileged (--no-privileged forces it off).")
+    public Boolean privileged;
+
+    @Option(names = "--mount", paramLabel = "HOST:CONTAINER[:ro]", description = "Extra bind mount (repeatable; replaces the Host's default mounts).")
+    public List<String> mounts;
+
+    public Long memoryBytes() {
+        if (memory == null) return null;
+        try { return MemorySize.parse(memory); }
+        catch (IllegalArgumentException e) { throw new UsageError("--memory: " + e.getMessage()); }
+    }
+
+    public Map<String, String> envMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String e : env) {
+            int i = e.indexOf('=');
+            if (i <= 0) throw new UsageError("--env '" + e + "': expected KEY=VALUE");
+            m.put(e.substring(0, i).trim(), e.substring(i + 1).trim());
+        }
+        return m;
+    }
+
+    /** The /submit body for a command (sweeps add argument_sets). */
+    public Map<String, Object> body(String command, List<String> args) {
+        if (cores < 0) throw new UsageError("--cores must be >= 0");
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("command", command);
+        b.put("arguments", args);
+        b.put("env_vars", envMap());
+        b.put("required_cores", cores);
+        b.put("required_memory_bytes", memoryBytes());
+        b.put("targets", targets);
+        b.put("container_name", container);
+        b.put("privileged", privileged);
+        b.put("additional_mounts", mounts);
+        return b;
+    }
+}

@@ -1,0 +1,186 @@
+package io.hakuriver.host;
+
+import io.hakuriver.http.*;
+import io.hakuriver.config.HakuConfig;
+import io.hakuriver.docker.DockerHostModule;
+import io.hakuriver.store.Database;
+import io.hakuriver.systemd.SdNotify;
+import io.hakuriver.systemd.SocketActivation;
+import io.hakuriver.util.Json;
+import io.hakuriver.util.Snowflake;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/** Wires the Host together: database, state, HTTP API (at / and /api), dashboard, background loops. */
+public final class HostServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostServer.class);
+    /** First path segments that belong to the API (everything else may be the dashboard). */
+    static final Set<String> API_ROOTS = Set.of("register", "heartbeat", "update", "submit", "status", "tasks", "task",
+            "kill", "command", "nodes", "health", "healthz", "docker", "batches", "api");
+
+    private final HakuConfig config;
+    private final Database db;
+    private final ClusterState state;
+    private final Javalin app;
+    private final List<HostModule> modules = new ArrayList<>();
+    private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "host-loops"); t.setDaemon(true); return t; });
+    private final AtomicLong lastLoopTick = new AtomicLong(System.nanoTime());
+
+    public HostServer(HakuConfig config) {
+        this.config = config;
+        this.db = new Database(config.dbFile());
+        this.state = new ClusterState(config, db);
+        Auth auth = new Auth(config.resolvedToken());
+        RunnerLink link = new RunnerLink(state, config.resolvedToken());
+        Snowflake ids = new Snowflake(0);
+        synchronized (db.lock()) { ids.advancePast(state.tasks.maxId()); }
+        DockerHostModule docker = new DockerHostModule(config);
+        modules.add(docker);
+        UnaryOperator<List<String>> mountPolicy = mountPolicy();
+        HealthSampler sampler = new HealthSampler(state);
+        NodeMonitor monitor = new NodeMonitor(state);
+        Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
+
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.jsonMapper(new io.hakuriver.http.JacksonMapper());
+            cfg.http.maxRequestSize = 64L * 1024 * 1024;
+            QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+            pool.setName("host-http");
+            cfg.jetty.threadPool = pool;
+            cfg.jetty.host = config.network().hostBindIp();
+            cfg.jetty.port = config.network().hostPort();
+            activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> {
+                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(httpCfg));
+                try { c.open(ch); } catch (java.io.IOException e) { throw new IllegalStateException("cannot adopt systemd socket: " + e, e); }
+                return c;
+            }));
+            if (HostServer.class.getResource("/public/index.html") != null) {
+                cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });
+            }
+            cfg.routes.before(ctx -> authorize(ctx, auth));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status).json(Map.of("detail", e.detail)));
+            cfg.routes.exception(io.hakuriver.store.StoreException.class, (e, ctx) -> {
+                log.error("database failure", e);
+                ctx.status(500).json(Map.of("detail", "Database error: " + e.getMessage()));
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(Map.of("detail", "Internal error: " + e));
+            });
+            cfg.routes.error(404, this::notFound);
+            cfg.routes.error(405, ctx -> ctx.json(Map.of("detail", "Method Not Allowed")));
+            cfg.http.prefer405over404 = true;
+            RouteRegistry routes = new RouteRegistry(cfg.routes);
+            new RunnerApi(state).register(routes);
+            new SubmitService(state, ids, mountPolicy).register(routes);
+            new TaskApi(state, link).register(routes);
+            new NodeApi(state, sampler, auth.enabled(), modules).register(routes);
+            new LogApi(state).register(routes);
+            for (HostModule m : modules) m.register(routes);
+        });
+        if (!auth.enabled() && !isLoopback(config.network().hostBindIp())) {
+            log.warn("No [security] token is set and the Host listens on {}: anyone who can reach port {} can run commands on your nodes. "
+                    + "Set a token (token_file or HAKURIVER_TOKEN) for any shared network.", config.network().hostBindIp(), config.network().hostPort());
+        }
+        loops.scheduleAtFixedRate(() -> { sampler.sampleSafely(); lastLoopTick.set(System.nanoTime()); }, 1, 1, TimeUnit.SECONDS);
+        loops.scheduleAtFixedRate(monitor::checkSafely, config.timing().cleanupCheckInterval(),
+                config.timing().cleanupCheckInterval(), TimeUnit.SECONDS);
+    }
+
+    /** The Docker module's mount validation, when it provides one (io.hakuriver.docker.MountPolicy.validate). */
+    @SuppressWarnings("unchecked")
+    private UnaryOperator<List<String>> mountPolicy() {
+        try {
+            var m = Class.forName("io.hakuriver.docker.MountPolicy").getMethod("validate", List.class, HakuConfig.Docker.class);
+            return mounts -> {
+                try { return (List<String>) m.invoke(null, mounts, config.docker()); }
+                catch (java.lang.reflect.InvocationTargetException e) {
+                    if (e.getCause() instanceof IllegalArgumentException iae) throw iae;
+                    throw new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) { throw new IllegalStateException(e); }
+            };
+        } catch (ReflectiveOperationException e) {
+            return UnaryOperator.identity();
+        }
+    }
+
+    private static boolean isLoopback(String ip) {
+        return ip.startsWith("127.") || ip.equals("::1") || ip.equals("localhost");
+    }
+
+    private void authorize(Context ctx, Auth auth) {
+        if (!auth.enabled()) return;
+        String path = ctx.path();
+        String rel = path.startsWith("/api/") ? path.substring(4) : path;
+        String first = rel.length() > 1 ? rel.substring(1).split("/", 2)[0] : "";
+        if (!API_ROOTS.contains(first) || first.equals("healthz")) return; // dashboard files and the probe are open
+        if (!auth.accepts(Auth.presented(ctx, true))) {
+            throw new ApiException(401, "Missing or invalid token: send 'Authorization: Bearer <token>' "
+                    + "(the [security] token of this cluster).");
+        }
+    }
+
+    private void notFound(Context ctx) {
+        String path = ctx.path();
+        String first = path.length() > 1 ? path.substring(1).split("/", 2)[0] : "";
+        String accept = ctx.header("Accept");
+        if (ctx.method().name().equals("GET") && !API_ROOTS.contains(first) && accept != null && accept.contains("text/html")) {
+            InputStream index = HostServer.class.getResourceAsStream("/public/index.html");
+            if (index != null) { ctx.status(200).contentType("text/html; charset=utf-8").result(index); return; }
+        }
+        if (ctx.contentType() != null && ctx.contentType().startsWith("application/json") && ctx.result() != null) return;
+        ctx.json(Map.of("detail", "Not Found"));
+    }
+
+    public HostServer start() {
+        SdNotify.get().status("Starting HTTP server");
+        app.start();
+        for (HostModule m : modules) {
+            try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
+        }
+        log.info("HakuRiver Host serving on {}:{} (database {})", config.network().hostBindIp(), port(), config.dbFile());
+        SdNotify.get().ready("Serving on port " + port());
+        SdNotify.get().startWatchdog(this::healthy);
+        return this;
+    }
+
+    /** Alive when the background loop ticked recently and the database answers (used by the systemd watchdog). */
+    public boolean healthy() {
+        if (System.nanoTime() - lastLoopTick.get() > TimeUnit.SECONDS.toNanos(10)) return false;
+        synchronized (db.lock()) {
+            try { return db.schemaVersion() > 0; } catch (Exception e) { return false; }
+        }
+    }
+
+    public int port() { return app.port(); }
+    public ClusterState state() { return state; }
+
+    @Override public void close() {
+        SdNotify.get().stopping();
+        loops.shutdownNow();
+        for (HostModule m : modules) { try { m.stop(); } catch (RuntimeException ignored) { } }
+        app.stop();
+        db.close();
+    }
+}

@@ -1,0 +1,211 @@
+package io.hakuriver.host;
+
+import io.hakuriver.http.*;
+import io.hakuriver.api.TaskStatus;
+import io.hakuriver.store.NodeRecord;
+import io.hakuriver.store.TaskFilter;
+import io.hakuriver.store.TaskRecord;
+import io.javalin.http.Context;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** Client-facing task endpoints: /status, /tasks, /kill, /command, /batches (spec §3.2). */
+final class TaskApi {
+    private final ClusterState state;
+    private final RunnerLink link;
+
+    TaskApi(ClusterState state, RunnerLink link) { this.state = state; this.link = link; }
+
+    void register(RouteRegistry r) {
+        r.get("/status/{task_id}", this::status);
+        r.get("/tasks", this::list);
+        r.post("/kill/{task_id}", this::kill);
+        r.post("/command/{task_id}/{command}", this::command);
+        r.get("/batches/{batch_id}", this::batch);
+        r.post("/batches/{batch_id}/kill", this::killBatch);
+    }
+
+    static long idParam(Context ctx, String name) {
+        String v = ctx.pathParam(name);
+        try {
+            long id = Long.parseLong(v);
+            if (id < 0) throw new NumberFormatException();
+            return id;
+        } catch (NumberFormatException e) {
+            throw ApiException.validation(List.of(Map.of("loc", List.of("path", name), "msg",
+                    "Input should be a valid integer, unable to parse string as an integer", "type", "int_parsing", "input", v)));
+        }
+    }
+
+    private void status(Context ctx) {
+        long id = idParam(ctx, "task_id");
+        TaskRecord t;
+        synchronized (state.lock()) { t = state.find(id); }
+        if (t == null) throw ApiException.notFound("Task id not found");
+        ctx.json(Views.task(t));
+    }
+
+    private void list(Context ctx) {
+        List<String> statuses = null;
+        String s = ctx.queryParam("status");
+        if (s != null && !s.isBlank()) {
+            statuses = new ArrayList<>();
+            for (String part : s.split(",")) {
+                try { statuses.add(TaskStatus.parse(part).wire()); }
+                catch (IllegalArgumentException e) { throw ApiException.validation(List.of(Map.of("loc", List.of("query", "status"), "msg", e.getMessage(), "type", "enum"))); }
+            }
+        }
+        Long batch = null;
+        if (ctx.queryParam("batch_id") != null) {
+            try { batch = Long.parseLong(ctx.queryParam("batch_id")); }
+            catch (NumberFormatException e) { throw ApiException.validation(List.of(Map.of("loc", List.of("query", "batch_id"), "msg", "batch_id must be an integer", "type", "int_parsing"))); }
+        }
+        Integer limit = intQuery(ctx, "limit", 1, 100_000), offset = intQuery(ctx, "offset", 0, Integer.MAX_VALUE);
+        TaskFilter f = new TaskFilter(statuses, ctx.queryParam("node"), batch, ctx.queryParam("q"), limit, offset);
+        List<Map<String, Object>> out = new ArrayList<>();
+        long total;
+        synchronized (state.lock()) {
+            for (TaskRecord t : state.tasks.list(f)) out.add(Views.task(t));
+            total = (limit == null && offset == null) ? out.size() : state.tasks.count(f);
+        }
+        ctx.header("X-Total-Count", String.valueOf(total));
+        ctx.json(out);
+    }
+
+    private static Integer intQuery(Context ctx, String name, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return null;
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiException.validation(List.of(Map.of("loc", List.of("query", name), "msg", name + " must be an integer between " + min + " and " + max, "type", "int_parsing")));
+        }
+    }
+
+    private void kill(Context ctx) {
+        long id = idParam(ctx, "task_id");
+        Runnable remote = null;
+        List<Runnable> next;
+        synchronized (state.lock()) {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task not found.");
+            remote = killLocked(t);
+            if (remote == null) {
+                throw ApiException.conflict("Task cannot be killed (state: " + t.status.wire() + ")");
+            }
+            next = state.schedule();
+        }
+        if (remote != null) remote.run();
+        ClusterState.send(next);
+        ctx.status(202).json(Map.of("message", "Kill requested for task " + id + ". Task marked as killed."));
+    }
+
+    /** Marks the task killed; returns the runner call to make (a no-op runnable when none is needed), or null. */
+    private Runnable killLocked(TaskRecord t) {
+        if (t.status.isFinal() && t.status != TaskStatus.LOST) return null;
+        TaskStatus before = t.status;
+        String node = t.assignedNode;
+        if (!state.transition(t, TaskStatus.KILLED, r -> r.errorMessage = "Kill requested by user.")) return null;
+        NodeRecord n = node == null ? null : state.node(node);
+        if (before != TaskStatus.PENDING && n != null) return () -> link.kill(n, t.taskId);
+        return () -> { };
+    }
+
+    private void command(Context ctx) {
+        long id = idParam(ctx, "task_id");
+        String cmd = ctx.pathParam("command");
+        TaskRecord t;
+        NodeRecord n;
+        synchronized (state.lock()) {
+            t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task id not found");
+            boolean ok = ("pause".equals(cmd) && t.status == TaskStatus.RUNNING) || ("resume".equals(cmd) && t.status == TaskStatus.PAUSED);
+            if (!"pause".equals(cmd) && !"resume".equals(cmd)) throw ApiException.badRequest("Invalid command or task state: " + cmd + " for " + t.status.wire());
+            if (!ok) throw ApiException.conflict("Invalid command or task state: " + cmd + " for " + t.status.wire());
+            n = state.node(t.assignedNode);
+            if (n == null || !n.online()) throw new ApiException(502, "Node " + t.assignedNode + " is not online; cannot " + cmd + " task " + id);
+        }
+        String verb = "pause".equals(cmd) ? "Pause" : "Resume";
+        HttpResponse<String> resp;
+        try {
+            resp = link.control(n, id, cmd).get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ApiException(502, verb + " for task " + id + " failed: runner unreachable (" + RunnerLink.rootMessage(e) + ")");
+        }
+        if (resp.statusCode() / 100 != 2) {
+            throw new ApiException(502, verb + " for task " + id + " failed: runner answered " + resp.statusCode() + " " + resp.body());
+        }
+        synchronized (state.lock()) {
+            TaskRecord cur = state.find(id);
+            if (cur != null) state.transition(cur, "pause".equals(cmd) ? TaskStatus.PAUSED : TaskStatus.RUNNING, null);
+        }
+        ctx.json(Map.of("message", verb + " for task " + id + " sent to runner: " + verb + " command sent successfully."));
+    }
+
+    private void batch(Context ctx) {
+        long id = idParam(ctx, "batch_id");
+        List<TaskRecord> list;
+        synchronized (state.lock()) {
+            list = state.tasks.list(new TaskFilter(null, null, id, null, null, null));
+            for (int i = 0; i < list.size(); i++) {
+                TaskRecord live = state.active(list.get(i).taskId);
+                if (live != null) list.set(i, live);
+            }
+        }
+        if (list.isEmpty()) throw ApiException.notFound("Batch not found");
+        Map<String, Integer> counts = new TreeMap<>();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = list.size() - 1; i >= 0; i--) {
+            TaskRecord t = list.get(i);
+            counts.merge(t.status.wire(), 1, Integer::sum);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("task_id", String.valueOf(t.taskId));
+            m.put("arguments", t.arguments);
+            m.put("status", t.status.wire());
+            m.put("exit_code", t.exitCode);
+            m.put("assigned_node", t.assignedNode);
+            m.put("error_message", t.errorMessage);
+            items.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batch_id", String.valueOf(id));
+        out.put("command", list.get(0).command);
+        out.put("total", list.size());
+        out.put("max_running", list.get(0).maxRunning);
+        out.put("counts", counts);
+        out.put("tasks", items);
+        ctx.json(out);
+    }
+
+    private void killBatch(Context ctx) {
+        long id = idParam(ctx, "batch_id");
+        List<Runnable> remote = new ArrayList<>();
+        int killed = 0;
+        List<Runnable> next;
+        synchronized (state.lock()) {
+            List<TaskRecord> list = state.tasks.list(new TaskFilter(null, null, id, null, null, null));
+            if (list.isEmpty()) throw ApiException.notFound("Batch not found");
+            for (TaskRecord stored : list) {
+                TaskRecord t = state.active(stored.taskId);
+                if (t == null) continue;
+                Runnable r = killLocked(t);
+                if (r != null) { remote.add(r); killed++; }
+            }
+            next = state.schedule();
+        }
+        remote.forEach(Runnable::run);
+        ClusterState.send(next);
+        ctx.status(202).json(Map.of("message", "Kill requested for " + killed + " tasks of batch " + id + ".", "killed", killed));
+    }
+
+    static List<String> split(String s) { return Arrays.asList(s.split(",")); }
+}

@@ -1,0 +1,37 @@
+package io.hakuriver.host;
+
+import io.hakuriver.api.TaskStatus;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import static io.hakuriver.api.TaskStatus.*;
+
+/**
+ * The explicit table of legal task state changes. Anything not listed is rejected, so a late "completed" can never
+ * overwrite "killed" (defect C2 of the original). "lost" is final for scheduling but a Runner that reappears may
+ * still report the real outcome, or that the task is in fact still running.
+ */
+public final class TaskTransitions {
+    private static final Map<TaskStatus, Set<TaskStatus>> ALLOWED = new EnumMap<>(TaskStatus.class);
+
+    static {
+        ALLOWED.put(PENDING, EnumSet.of(ASSIGNING, KILLED, FAILED));
+        ALLOWED.put(ASSIGNING, EnumSet.of(RUNNING, PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
+        ALLOWED.put(RUNNING, EnumSet.of(PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
+        ALLOWED.put(PAUSED, EnumSet.of(RUNNING, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
+        ALLOWED.put(LOST, EnumSet.of(RUNNING, PAUSED, COMPLETED, FAILED, KILLED_OOM, KILLED));
+        ALLOWED.put(COMPLETED, EnumSet.noneOf(TaskStatus.class));
+        ALLOWED.put(FAILED, EnumSet.noneOf(TaskStatus.class));
+        ALLOWED.put(KILLED, EnumSet.noneOf(TaskStatus.class));
+        ALLOWED.put(KILLED_OOM, EnumSet.noneOf(TaskStatus.class));
+    }
+
+    private TaskTransitions() {}
+
+    public static boolean allowed(TaskStatus from, TaskStatus to) {
+        return from == to || ALLOWED.get(from).contains(to);
+    }
+}

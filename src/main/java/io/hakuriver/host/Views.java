@@ -1,0 +1,65 @@
+package io.hakuriver.host;
+
+import io.hakuriver.store.NodeRecord;
+import io.hakuriver.store.TaskRecord;
+import io.hakuriver.util.Times;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Client-facing JSON shapes (spec §3.2.2 and §3.2.7): ids as decimal strings, field names exactly as the original. */
+public final class Views {
+    private Views() {}
+
+    public static Map<String, Object> task(TaskRecord t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task_id", String.valueOf(t.taskId));
+        m.put("batch_id", t.batchId == null ? null : String.valueOf(t.batchId));
+        m.put("command", t.command);
+        m.put("arguments", t.arguments);
+        m.put("env_vars", t.envVars);
+        m.put("required_cores", t.requiredCores);
+        m.put("required_memory_bytes", t.requiredMemoryBytes);
+        m.put("status", t.status.wire());
+        m.put("assigned_node", t.assignedNode);
+        m.put("target_numa_node_id", t.targetNumaNodeId);
+        m.put("stdout_path", t.stdoutPath);
+        m.put("stderr_path", t.stderrPath);
+        m.put("exit_code", t.exitCode);
+        m.put("error_message", t.errorMessage);
+        m.put("submitted_at", Times.format(t.submittedAt));
+        m.put("started_at", Times.format(t.startedAt));
+        m.put("completed_at", Times.format(t.completedAt));
+        m.put("systemd_unit_name", t.systemdUnitName);
+        m.put("assignment_suspicion_count", t.assignmentSuspicionCount);
+        // additions (harmless to old clients)
+        m.put("assigned_node_hostname", t.assignedNode);
+        m.put("target_node", t.targetNode);
+        m.put("container_name", t.containerName);
+        m.put("docker_image_name", t.dockerImageName);
+        m.put("privileged", t.privileged);
+        m.put("additional_mounts", t.additionalMounts);
+        m.put("max_running", t.maxRunning);
+        return m;
+    }
+
+    static Map<String, Object> node(NodeRecord n, NodeUsage u, List<String> running) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", n.hostname);
+        m.put("url", n.url);
+        m.put("total_cores", n.totalCores);
+        m.put("cores_in_use", n.online() ? (Object) u.cores : "N/A");
+        m.put("available_cores", n.online() ? Math.max(0, n.totalCores - u.cores) : 0);
+        m.put("status", n.status);
+        m.put("last_heartbeat", Times.format(n.lastHeartbeat));
+        m.put("numa_topology", n.numaTopology);
+        m.put("memory_total_bytes", n.memoryTotalBytes);
+        m.put("memory_used_bytes", n.memoryUsedBytes);
+        m.put("memory_in_use_bytes", u.memory);
+        m.put("cpu_percent", n.cpuPercent);
+        m.put("memory_percent", n.memoryPercent);
+        m.put("running_tasks", running);
+        return m;
+    }
+}

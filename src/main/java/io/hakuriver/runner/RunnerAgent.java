@@ -1,0 +1,268 @@
+package io.hakuriver.runner;
+
+import io.hakuriver.api.RunRequest;
+import io.hakuriver.api.UpdateRequest;
+import io.hakuriver.config.HakuConfig;
+import io.hakuriver.runner.TaskTable.Entry;
+import io.hakuriver.runner.TaskTable.State;
+import io.hakuriver.runner.exec.BackendRegistry;
+import io.hakuriver.runner.exec.ExecutionBackend;
+import io.hakuriver.runner.exec.RunningTask;
+import io.hakuriver.runner.exec.TaskOutcome;
+import io.hakuriver.runner.exec.TaskSpec;
+import io.hakuriver.util.Times;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The Runner's task lifecycle: accept, start through a backend, track (on disk), control, report. Every status
+ * change goes through the {@link UpdateOutbox}, so it reaches the Host even across Host or Runner restarts.
+ */
+public final class RunnerAgent {
+    private static final Logger log = LoggerFactory.getLogger(RunnerAgent.class);
+
+    private final HakuConfig config;
+    private final BackendRegistry backends;
+    private final TaskTable table;
+    private final UpdateOutbox outbox;
+    private final Map<Long, RunningTask> live = new ConcurrentHashMap<>();
+    /** Tasks the Host killed before or while they were starting: never start them / kill right after start. */
+    private final Set<Long> cancelled = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "task-start"); t.setDaemon(true); return t; });
+
+    public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox) {
+        this.config = config;
+        this.backends = backends;
+        this.table = table;
+        this.outbox = outbox;
+    }
+
+    public TaskTable table() { return table; }
+
+    /** Outcome of a control request, mapped to HTTP by the server. */
+    public enum Result { OK, NOT_FOUND, CONFLICT, FAILED }
+    public record Reply(Result result, String message) {}
+
+    public Reply accept(RunRequest r) {
+        long id = r.taskId();
+        if (table.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " is already running/tracked on this node.");
+        if (cancelled.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " was killed before it started.");
+        TaskSpec spec;
+        try {
+            spec = spec(r);
+        } catch (IllegalArgumentException e) {
+            report(id, "failed", null, "Task rejected by runner: " + e.getMessage(), null);
+            return new Reply(Result.OK, "Task accepted for launch");
+        }
+        String started = Times.now();
+        table.put(new Entry(id, null, null, State.STARTING, started));
+        starter.execute(() -> launch(spec, started));
+        return new Reply(Result.OK, "Task accepted for launch");
+    }
+
+    private TaskSpec spec(RunRequest r) {
+        Path shared = config.sharedDir();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (r.envVars() != null) {
+            r.envVars().forEach((k, v) -> {
+                if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("invalid environment variable name '" + k + "'");
+                env.put(k, v == null ? "" : v);
+            });
+        }
+        env.put("HAKURIVER_TASK_ID", String.valueOf(r.taskId()));
+        env.put("HAKURIVER_SHARED_DIR", shared.toString());
+        env.put("HAKURIVER_LOCAL_TEMP_DIR", config.localTempDir().toString());
+        List<Integer> numaCores = List.of();
+        if (r.targetNumaNodeId() != null) {
+            env.put("HAKURIVER_TARGET_NUMA_NODE", String.valueOf(r.targetNumaNodeId()));
+            var topo = RunnerDaemon.numa(config);
+            if (topo != null && topo.get(String.valueOf(r.targetNumaNodeId())) != null) {
+                numaCores = topo.get(String.valueOf(r.targetNumaNodeId())).cores();
+            }
+        }
+        if (r.command() == null || r.command().isBlank()) throw new IllegalArgumentException("empty command");
+        if (r.requiredCores() < 0) throw new IllegalArgumentException("negative cores");
+        return new TaskSpec(r.taskId(), r.command(), r.arguments() == null ? List.of() : r.arguments(), env,
+                r.requiredCores(), r.requiredMemoryBytes(), r.targetNumaNodeId(), numaCores,
+                r.dockerImageName() == null ? "" : r.dockerImageName(), r.dockerPrivileged(),
+                r.dockerAdditionalMounts() == null ? List.of() : r.dockerAdditionalMounts(),
+                shared.resolve("task_outputs").resolve(r.taskId() + ".out"),
+                shared.resolve("task_errors").resolve(r.taskId() + ".err"),
+                shared.resolve("shared_data"), shared, config.localTempDir());
+    }
+
+    private void launch(TaskSpec spec, String started) {
+        long id = spec.taskId();
+        ExecutionBackend backend = backends.forImage(spec.dockerImage());
+        RunningTask task;
+        try {
+            task = backend.start(spec);
+        } catch (Exception e) {
+            table.remove(id);
+            report(id, "failed", null, "Could not start task with the " + backend.name() + " backend: " + e.getMessage(), started);
+            return;
+        }
+        if (task.completion().isDone() && task.handle().isEmpty()) { // launch failure reported by the backend
+            table.remove(id);
+            finish(id, task.completion().join(), started, false);
+            return;
+        }
+        live.put(id, task);
+        table.put(new Entry(id, backend.name(), task.handle(), State.RUNNING, started));
+        if (cancelled.remove(id)) {
+            try { backend.kill(task); } catch (Exception e) { log.warn("kill of cancelled task {} failed: {}", id, e.toString()); }
+        } else {
+            report(id, "running", null, null, started);
+        }
+        watch(task, started);
+    }
+
+    private void watch(RunningTask task, String started) {
+        task.completion().whenComplete((outcome, err) -> {
+            boolean killedByHost = cancelled.remove(task.taskId());
+            live.remove(task.taskId());
+            table.remove(task.taskId());
+            TaskOutcome o = err != null ? TaskOutcome.launchFailed("Backend error: " + err) : outcome;
+            finish(task.taskId(), o, started, killedByHost);
+        });
+    }
+
+    private void finish(long id, TaskOutcome o, String started, boolean killedByHost) {
+        if (killedByHost) {
+            report(id, "killed", o.exitCode(), "Killed by host request.", started);
+        } else if (o.oomKilled()) {
+            report(id, "killed_oom", o.exitCode() == null ? 137 : o.exitCode(), o.message() == null ? "Killed: out of memory." : o.message(), started);
+        } else if (o.succeeded()) {
+            report(id, "completed", 0, null, started);
+        } else {
+            report(id, "failed", o.exitCode(), o.message(), started);
+        }
+        log.info("Task {} finished: exit={} oom={} {}", id, o.exitCode(), o.oomKilled(), o.message() == null ? "" : o.message());
+    }
+
+    private void report(long id, String status, Integer exit, String message, String started) {
+        boolean fin = !status.equals("running") && !status.equals("paused");
+        outbox.add(new UpdateRequest(id, status, exit, message, started, fin ? Times.now() : null));
+    }
+
+    public Reply kill(long id) {
+        Entry e = table.get(id);
+        if (e == null) {
+            cancelled.add(id); // a /run still in flight must not start it
+            report(id, "killed", -9, "Kill requested by host, task not tracked by runner.", null);
+            return new Reply(Result.NOT_FOUND, "Task " + id + " not found or not tracked.");
+        }
+        cancelled.add(id);
+        RunningTask t = live.get(id);
+        if (t == null) return new Reply(Result.OK, "Kill processed for task " + id + " (it will not start).");
+        try {
+            backends.get(t.backend()).kill(t);
+        } catch (Exception ex) {
+            log.error("kill of task {} failed: {}", id, ex.toString());
+            return new Reply(Result.FAILED, "Kill of task " + id + " failed: " + ex.getMessage());
+        }
+        return new Reply(Result.OK, "Kill processed for task " + id + ". Final status will be reported via heartbeat.");
+    }
+
+    public Reply pause(long id) { return control(id, true); }
+    public Reply resume(long id) { return control(id, false); }
+
+    private Reply control(long id, boolean pause) {
+        Entry e = table.get(id);
+        RunningTask t = live.get(id);
+        if (e == null || t == null || (pause ? e.state() != State.RUNNING : e.state() != State.PAUSED)) {
+            return new Reply(Result.NOT_FOUND, "Task " + id + " not found or not tracked.");
+        }
+        try {
+            if (pause) backends.get(t.backend()).pause(t); else backends.get(t.backend()).resume(t);
+        } catch (Exception ex) {
+            return new Reply(Result.FAILED, (pause ? "Pause" : "Resume") + " of task " + id + " failed: " + ex.getMessage());
+        }
+        table.setState(id, pause ? State.PAUSED : State.RUNNING);
+        report(id, pause ? "paused" : "running", null, null, e.startedAt());
+        return new Reply(Result.OK, (pause ? "Pause" : "Resume") + " request processed for task " + id);
+    }
+
+    /** Re-attaches to the tasks of an earlier Runner process (state file + backend discovery). */
+    public void recover() {
+        for (Entry e : table.all()) {
+            if (e.handle() == null || e.backend() == null) {
+                table.remove(e.taskId());
+                report(e.taskId(), "failed", null, "Runner restarted while the task was starting; it did not start.", e.startedAt());
+                continue;
+            }
+            ExecutionBackend b = backends.get(e.backend());
+            try {
+                var found = b == null ? java.util.Optional.<RunningTask>empty() : b.recover(e.taskId(), e.handle());
+                if (found.isPresent()) {
+                    live.put(e.taskId(), found.get());
+                    watch(found.get(), e.startedAt());
+                    log.info("Recovered task {} ({} backend, {})", e.taskId(), e.backend(), e.state());
+                } else {
+                    table.remove(e.taskId());
+                    report(e.taskId(), "failed", null, "Task ended while the runner was down; its exit status is unknown.", e.startedAt());
+                }
+            } catch (Exception ex) {
+                log.error("recovery of task {} failed: {}", e.taskId(), ex.toString());
+            }
+        }
+        for (ExecutionBackend b : backends.all()) {
+            try {
+                for (var d : b.discover(config.runnerName()).entrySet()) {
+                    long id = d.getKey();
+                    if (table.contains(id)) continue;
+                    b.recover(id, d.getValue()).ifPresent(t -> {
+                        String now = Times.now();
+                        live.put(id, t);
+                        table.put(new Entry(id, b.name(), t.handle(), State.RUNNING, now));
+                        report(id, "running", null, null, now);
+                        watch(t, now);
+                        log.info("Adopted task {} found by the {} backend", id, b.name());
+                    });
+                }
+            } catch (Exception ex) {
+                log.warn("{} backend discovery failed: {}", b.name(), ex.toString());
+            }
+        }
+    }
+
+    public List<Long> runningIds() { return table.ids(State.STARTING, State.RUNNING); }
+    public List<Long> pausedIds() { return table.ids(State.PAUSED); }
+
+    public Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", config.runnerName());
+        m.put("running", runningIds().stream().map(String::valueOf).toList());
+        m.put("paused", pausedIds().stream().map(String::valueOf).toList());
+        m.put("pending_updates", outbox.pending());
+        Map<String, Object> bs = new LinkedHashMap<>();
+        for (ExecutionBackend b : backends.all()) {
+            var a = b.fingerprint();
+            bs.put(b.name(), Map.of("available", a.available(), "reason", a.reason()));
+        }
+        m.put("backends", bs);
+        m.put("null_backend", backends.nullBackend().name());
+        return m;
+    }
+
+    static boolean ensureDir(Path p) {
+        try { Files.createDirectories(p); return true; } catch (Exception e) { return false; }
+    }
+
+    public void shutdown() { starter.shutdownNow(); }
+
+    List<RunningTask> liveTasks() { return new ArrayList<>(live.values()); }
+}

@@ -1,0 +1,156 @@
+package io.hakuriver.runner.exec;
+
+import io.hakuriver.config.HakuConfig;
+import io.hakuriver.util.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task as a plain child process in its own session (setsid), so that kill/pause/resume reach the whole
+ * process tree through its process group. The task's argv is passed to a constant wrapper script as positional
+ * parameters — never interpolated into a shell string — and the wrapper records the exit status in a file, so a
+ * restarted Runner can still learn how a task it re-attached to ended.
+ */
+public final class ProcessBackend implements ExecutionBackend {
+    private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
+    /** $0 = exit-status file, "$@" = the task's argv. Constant: no user data is ever part of this string. */
+    static final String WRAPPER = "\"$@\"; s=$?; echo $s > \"$0\"; exit $s";
+
+    private final HakuConfig config;
+    private final Path exitDir;
+    private final boolean hasSetsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
+
+    public ProcessBackend(HakuConfig config) {
+        this.config = config;
+        this.exitDir = config.runnerStateDir().resolve("exit");
+    }
+
+    @Override public String name() { return "process"; }
+
+    @Override public Availability fingerprint() {
+        return Files.isExecutable(Path.of("/bin/sh")) ? Availability.ok() : Availability.no("/bin/sh not found");
+    }
+
+    @Override public RunningTask start(TaskSpec spec) throws IOException {
+        String runAs = config.environment().runnerUser().trim();
+        if (HostInfo.isRoot() && runAs.isEmpty() && !config.runner().allowRootTasks()) {
+            return failed(spec, "Refusing to run the task as root: set [environment] runner_user, or [runner] allow_root_tasks = true.");
+        }
+        Files.createDirectories(exitDir);
+        Path exitFile = exitDir.resolve(spec.taskId() + ".exit");
+        Files.deleteIfExists(exitFile);
+        Files.createDirectories(spec.workDir());
+        Files.createDirectories(spec.stdoutFile().getParent());
+        Files.createDirectories(spec.stderrFile().getParent());
+
+        List<String> argv = new ArrayList<>();
+        if (hasSetsid) argv.add("setsid");
+        if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
+            argv.addAll(List.of("setpriv", "--reuid=" + runAs, "--regid=" + runAs, "--init-groups", "--"));
+        }
+        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString(), spec.command()));
+        argv.addAll(spec.arguments());
+
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile())
+                .redirectOutput(spec.stdoutFile().toFile()).redirectError(spec.stderrFile().toFile());
+        Map<String, String> env = pb.environment();
+        env.clear(); // never hand the Runner's environment (and its token) to tasks
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        env.put("HOME", runAs.isEmpty() ? System.getProperty("user.home") : "/tmp");
+        env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
+        env.putAll(spec.env());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            return failed(spec, "Could not start the task: " + e.getMessage());
+        }
+        ProcessHandle h = p.toHandle();
+        String handle = h.pid() + ":" + h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + ":" + exitFile;
+        CompletableFuture<TaskOutcome> done = p.onExit().thenApply(proc -> outcome(exitFile, proc.exitValue()));
+        return new RunningTask(spec.taskId(), name(), handle, done);
+    }
+
+    private RunningTask failed(TaskSpec spec, String msg) {
+        return new RunningTask(spec.taskId(), name(), "", CompletableFuture.completedFuture(TaskOutcome.launchFailed(msg)));
+    }
+
+    private static TaskOutcome outcome(Path exitFile, Integer fallback) {
+        try {
+            if (Files.exists(exitFile)) {
+                int code = Integer.parseInt(Files.readString(exitFile).trim());
+                Files.deleteIfExists(exitFile);
+                return TaskOutcome.exited(code);
+            }
+        } catch (Exception ignored) { }
+        // the wrapper itself died (SIGKILL of the group): report the signal status
+        if (fallback == null) return new TaskOutcome(null, false, "Task ended while the Runner was down; exit status unknown.");
+        return TaskOutcome.exited(fallback);
+    }
+
+    private record Handle(long pid, long startMillis, Path exitFile) {
+        static Handle parse(String s) {
+            String[] p = s.split(":", 3);
+            if (p.length != 3) throw new IllegalArgumentException("bad process handle '" + s + "'");
+            return new Handle(Long.parseLong(p[0]), Long.parseLong(p[1]), Path.of(p[2]));
+        }
+    }
+
+    private static Optional<ProcessHandle> live(Handle h) {
+        return ProcessHandle.of(h.pid()).filter(ProcessHandle::isAlive)
+                .filter(ph -> h.startMillis() == 0 || ph.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == h.startMillis());
+    }
+
+    @Override public void kill(RunningTask task) throws Exception { signal(task, "KILL"); }
+    @Override public void pause(RunningTask task) throws Exception { signal(task, "STOP"); }
+    @Override public void resume(RunningTask task) throws Exception { signal(task, "CONT"); }
+
+    /** Signals the task's process group (its session), and every descendant we can see as a fallback. */
+    private void signal(RunningTask task, String sig) throws Exception {
+        if (task.handle().isEmpty()) return;
+        Handle h = Handle.parse(task.handle());
+        Optional<ProcessHandle> ph = live(h);
+        if (ph.isEmpty()) return; // already gone: nothing to do
+        List<String> pids = new ArrayList<>();
+        if (hasSetsid) pids.add("-" + h.pid()); // the whole process group
+        pids.add(String.valueOf(h.pid()));
+        ph.get().descendants().forEach(d -> pids.add(String.valueOf(d.pid())));
+        List<String> argv = new ArrayList<>(List.of("kill", "-s", sig, "--"));
+        argv.addAll(pids);
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException("kill -s " + sig + " timed out"); }
+        // some listed descendants may have exited in between: only fail when the main process is still there
+        if (p.exitValue() != 0 && live(h).isPresent() && !sig.equals("KILL")) {
+            throw new IOException("kill -s " + sig + " failed: " + out.trim());
+        }
+    }
+
+    @Override public Optional<RunningTask> recover(long taskId, String handle) {
+        if (handle == null || handle.isEmpty()) return Optional.empty();
+        Handle h = Handle.parse(handle);
+        Optional<ProcessHandle> ph = live(h);
+        CompletableFuture<TaskOutcome> done;
+        if (ph.isPresent()) {
+            // not our child any more: onExit() polls; the exit status comes from the wrapper's file
+            done = ph.get().onExit().thenApply(x -> outcome(h.exitFile(), null));
+        } else if (Files.exists(h.exitFile())) {
+            done = CompletableFuture.completedFuture(outcome(h.exitFile(), null));
+        } else {
+            return Optional.empty();
+        }
+        log.info("Re-attached to task {} (pid {})", taskId, h.pid());
+        return Optional.of(new RunningTask(taskId, name(), handle, done));
+    }
+}

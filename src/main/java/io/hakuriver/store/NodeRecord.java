@@ -1,0 +1,22 @@
+package io.hakuriver.store;
+
+import io.hakuriver.api.NumaNode;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** One node row (a registered Runner). */
+public final class NodeRecord {
+    public String hostname;
+    public String url;
+    public int totalCores;
+    public Instant lastHeartbeat;
+    public String status; // online / offline
+    public Double cpuPercent;
+    public Double memoryPercent;
+    public Long memoryUsedBytes;
+    public Long memoryTotalBytes;
+    public Map<String, NumaNode> numaTopology;
+
+    public boolean online() { return "online".equals(status); }
+}

@@ -1,0 +1,69 @@
+package io.hakuriver.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.hakuriver.api.NumaNode;
+import io.hakuriver.util.Json;
+import io.hakuriver.util.Times;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Plain-JDBC access to the node table. Callers hold {@link Database#lock()}. */
+public final class NodeStore {
+    private final Database db;
+
+    public NodeStore(Database db) { this.db = db; }
+
+    public void save(NodeRecord n) {
+        String sql = "INSERT OR REPLACE INTO node (hostname, url, total_cores, last_heartbeat, status, cpu_percent, "
+                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology) VALUES (?,?,?,?,?,?,?,?,?,?)";
+        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+            ps.setString(1, n.hostname);
+            ps.setString(2, n.url);
+            ps.setInt(3, n.totalCores);
+            ps.setString(4, Times.format(n.lastHeartbeat));
+            ps.setString(5, n.status);
+            setD(ps, 6, n.cpuPercent);
+            setD(ps, 7, n.memoryPercent);
+            setL(ps, 8, n.memoryUsedBytes);
+            setL(ps, 9, n.memoryTotalBytes);
+            ps.setString(10, n.numaTopology == null ? null : Json.write(n.numaTopology));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("saving node " + n.hostname, e);
+        }
+    }
+
+    public List<NodeRecord> all() {
+        List<NodeRecord> out = new ArrayList<>();
+        try (var st = db.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM node ORDER BY rowid")) {
+            while (rs.next()) {
+                NodeRecord n = new NodeRecord();
+                n.hostname = rs.getString("hostname");
+                n.url = rs.getString("url");
+                n.totalCores = rs.getInt("total_cores");
+                n.lastHeartbeat = Times.parse(rs.getString("last_heartbeat"));
+                n.status = rs.getString("status");
+                double c = rs.getDouble("cpu_percent"); n.cpuPercent = rs.wasNull() ? null : c;
+                double m = rs.getDouble("memory_percent"); n.memoryPercent = rs.wasNull() ? null : m;
+                long u = rs.getLong("memory_used_bytes"); n.memoryUsedBytes = rs.wasNull() ? null : u;
+                long t = rs.getLong("memory_total_bytes"); n.memoryTotalBytes = rs.wasNull() ? null : t;
+                String numa = rs.getString("numa_topology");
+                n.numaTopology = numa == null || numa.isBlank() ? null
+                        : Json.MAPPER.convertValue(Json.tree(numa), new TypeReference<Map<String, NumaNode>>() {});
+                out.add(n);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading nodes", e);
+        }
+        return out;
+    }
+
+    private static void setD(PreparedStatement ps, int i, Double v) throws SQLException { if (v == null) ps.setNull(i, Types.REAL); else ps.setDouble(i, v); }
+    private static void setL(PreparedStatement ps, int i, Long v) throws SQLException { if (v == null) ps.setNull(i, Types.INTEGER); else ps.setLong(i, v); }
+}

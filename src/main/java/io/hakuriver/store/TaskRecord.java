@@ -1,0 +1,40 @@
+package io.hakuriver.store;
+
+import io.hakuriver.api.TaskStatus;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One task row. Mutable: the Host changes it under its state lock and then writes it through. */
+public final class TaskRecord {
+    public long taskId;
+    public Long batchId;
+    public String command;
+    public List<String> arguments;
+    public Map<String, String> envVars;
+    public int requiredCores;
+    public Long requiredMemoryBytes;
+    public TaskStatus status;
+    /** Node the task runs (or ran) on; null while queued for auto-selection. */
+    public String assignedNode;
+    /** Node the user targeted (null = auto-select). */
+    public String targetNode;
+    public Integer targetNumaNodeId;
+    public String stdoutPath;
+    public String stderrPath;
+    public Integer exitCode;
+    public String errorMessage;
+    public Instant submittedAt;
+    public Instant startedAt;
+    public Instant completedAt;
+    public int assignmentSuspicionCount;
+    public String systemdUnitName;
+    public String containerName;
+    public String dockerImageName;
+    public Boolean privileged;
+    public List<String> additionalMounts;
+    public Integer maxRunning;
+
+    public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
+}

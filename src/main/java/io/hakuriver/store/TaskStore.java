@@ -1,0 +1,184 @@
+package io.hakuriver.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.hakuriver.api.TaskStatus;
+import io.hakuriver.util.Json;
+import io.hakuriver.util.Times;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Plain-JDBC access to the task table. Callers hold {@link Database#lock()}. */
+public final class TaskStore {
+    private static final String COLUMNS = "task_id, batch_id, command, arguments, env_vars, required_cores, "
+            + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
+            + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
+            + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
+            + "additional_mounts, max_running";
+    private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    private final Database db;
+    private PreparedStatement upsert;
+
+    public TaskStore(Database db) { this.db = db; }
+
+    public void save(TaskRecord t) {
+        try {
+            if (upsert == null) upsert = db.connection().prepareStatement(UPSERT);
+            bind(upsert, t);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("saving task " + t.taskId, e);
+        }
+    }
+
+    /** Saves many rows in one transaction (a batch submission). */
+    public void saveAll(List<TaskRecord> tasks) {
+        Connection c = db.connection();
+        try {
+            c.setAutoCommit(false);
+            for (TaskRecord t : tasks) save(t);
+            c.commit();
+        } catch (SQLException | StoreException e) {
+            try { c.rollback(); } catch (SQLException ignored) { }
+            throw e instanceof StoreException se ? se : new StoreException("saving tasks", (SQLException) e);
+        } finally {
+            try { c.setAutoCommit(true); } catch (SQLException ignored) { }
+        }
+    }
+
+    public Optional<TaskRecord> find(long id) {
+        List<TaskRecord> l = query("SELECT " + COLUMNS + " FROM task WHERE task_id = ?", List.of(id));
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    public List<TaskRecord> nonFinal() {
+        return query("SELECT " + COLUMNS + " FROM task WHERE status NOT IN ('completed','failed','killed','killed_oom','lost') "
+                + "OR (status = 'lost') ORDER BY task_id", List.of());
+    }
+
+    public long maxId() {
+        try (var st = db.connection().createStatement(); var rs = st.executeQuery("SELECT MAX(task_id) FROM task")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) { throw new StoreException("reading max id", e); }
+    }
+
+    /** Filtered listing, newest first. */
+    public List<TaskRecord> list(TaskFilter f) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task");
+        List<Object> args = new ArrayList<>();
+        String where = f.where(args);
+        if (!where.isEmpty()) sql.append(" WHERE ").append(where);
+        sql.append(" ORDER BY task_id DESC");
+        if (f.limit() != null) { sql.append(" LIMIT ?"); args.add(f.limit()); }
+        if (f.offset() != null) { if (f.limit() == null) sql.append(" LIMIT -1"); sql.append(" OFFSET ?"); args.add(f.offset()); }
+        return query(sql.toString(), args);
+    }
+
+    public long count(TaskFilter f) {
+        List<Object> args = new ArrayList<>();
+        String where = f.where(args);
+        String sql = "SELECT COUNT(*) FROM task" + (where.isEmpty() ? "" : " WHERE " + where);
+        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) { return rs.next() ? rs.getLong(1) : 0; }
+        } catch (SQLException e) { throw new StoreException("counting tasks", e); }
+    }
+
+    private List<TaskRecord> query(String sql, List<Object> args) {
+        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+            bindAll(ps, args);
+            List<TaskRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reading tasks", e);
+        }
+    }
+
+    private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+    }
+
+    private static void bind(PreparedStatement ps, TaskRecord t) throws SQLException {
+        int i = 1;
+        ps.setLong(i++, t.taskId);
+        setLong(ps, i++, t.batchId);
+        ps.setString(i++, t.command);
+        ps.setString(i++, Json.write(t.arguments == null ? List.of() : t.arguments));
+        ps.setString(i++, Json.write(t.envVars == null ? Map.of() : t.envVars));
+        ps.setInt(i++, t.requiredCores);
+        setLong(ps, i++, t.requiredMemoryBytes);
+        ps.setString(i++, t.status.wire());
+        ps.setString(i++, t.assignedNode);
+        ps.setString(i++, t.targetNode);
+        setInt(ps, i++, t.targetNumaNodeId);
+        ps.setString(i++, t.stdoutPath);
+        ps.setString(i++, t.stderrPath);
+        setInt(ps, i++, t.exitCode);
+        ps.setString(i++, t.errorMessage);
+        ps.setString(i++, Times.format(t.submittedAt));
+        ps.setString(i++, Times.format(t.startedAt));
+        ps.setString(i++, Times.format(t.completedAt));
+        ps.setInt(i++, t.assignmentSuspicionCount);
+        ps.setString(i++, t.systemdUnitName);
+        ps.setString(i++, t.containerName);
+        ps.setString(i++, t.dockerImageName);
+        if (t.privileged == null) ps.setNull(i++, Types.INTEGER); else ps.setInt(i++, t.privileged ? 1 : 0);
+        ps.setString(i++, t.additionalMounts == null ? null : Json.write(t.additionalMounts));
+        setInt(ps, i, t.maxRunning);
+    }
+
+    private static TaskRecord read(ResultSet rs) throws SQLException {
+        TaskRecord t = new TaskRecord();
+        t.taskId = rs.getLong("task_id");
+        t.batchId = getLong(rs, "batch_id");
+        t.command = rs.getString("command");
+        t.arguments = Json.MAPPER.convertValue(Json.tree(rs.getString("arguments")), new TypeReference<List<String>>() {});
+        String env = rs.getString("env_vars");
+        var envNode = Json.tree(env == null ? "{}" : env);
+        t.envVars = envNode.isObject() ? Json.MAPPER.convertValue(envNode, new TypeReference<Map<String, String>>() {}) : Map.of();
+        t.requiredCores = rs.getInt("required_cores");
+        t.requiredMemoryBytes = getLong(rs, "required_memory_bytes");
+        t.status = TaskStatus.parse(rs.getString("status"));
+        t.assignedNode = rs.getString("assigned_node_id");
+        t.targetNode = rs.getString("target_node");
+        t.targetNumaNodeId = getInt(rs, "target_numa_node_id");
+        t.stdoutPath = rs.getString("stdout_path");
+        t.stderrPath = rs.getString("stderr_path");
+        t.exitCode = getInt(rs, "exit_code");
+        t.errorMessage = rs.getString("error_message");
+        t.submittedAt = Times.parse(rs.getString("submitted_at"));
+        t.startedAt = Times.parse(rs.getString("started_at"));
+        t.completedAt = Times.parse(rs.getString("completed_at"));
+        t.assignmentSuspicionCount = rs.getInt("assignment_suspicion_count");
+        t.systemdUnitName = rs.getString("systemd_unit_name");
+        t.containerName = rs.getString("container_name");
+        t.dockerImageName = rs.getString("docker_image_name");
+        Integer p = getInt(rs, "privileged");
+        t.privileged = p == null ? null : p != 0;
+        String m = rs.getString("additional_mounts");
+        t.additionalMounts = m == null ? null : Json.MAPPER.convertValue(Json.tree(m), new TypeReference<List<String>>() {});
+        t.maxRunning = getInt(rs, "max_running");
+        return t;
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.INTEGER); else ps.setLong(i, v);
+    }
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.INTEGER); else ps.setInt(i, v);
+    }
+    private static Long getLong(ResultSet rs, String c) throws SQLException { long v = rs.getLong(c); return rs.wasNull() ? null : v; }
+    private static Integer getInt(ResultSet rs, String c) throws SQLException { int v = rs.getInt(c); return rs.wasNull() ? null : v; }
+}

@@ -1,0 +1,90 @@
+package io.hakuriver.systemd;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.LayoutBase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Log layout that adapts to where stdout goes. Under systemd with stdout connected to journald ($JOURNAL_STREAM
+ * names our stdout), every line starts with an sd-daemon(3) priority prefix ({@code <3>} error, {@code <4>} warning,
+ * {@code <6>} info, {@code <7>} debug) and carries no timestamp (journald adds its own), so
+ * {@code journalctl -u hakuriver-runner.service -p warning} filters by level. Elsewhere the readable
+ * {@code HH:mm:ss LEVEL logger - message} format.
+ */
+public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
+    static final String TERMINAL_PATTERN = "%d{HH:mm:ss} %-5level %logger{0} - %msg%n%ex";
+
+    private final PatternLayout terminal = new PatternLayout();
+    private boolean journal;
+    /** Set in logback.xml to force a mode ("journal" / "terminal"); default "auto". */
+    private String mode = "auto";
+
+    public void setMode(String mode) { this.mode = mode; }
+
+    @Override
+    public void start() {
+        journal = switch (mode) {
+            case "journal" -> true;
+            case "terminal" -> false;
+            default -> stdoutIsJournal(System.getenv(), Path.of("/proc/self/fd/1"));
+        };
+        terminal.setContext(getContext());
+        terminal.setPattern(TERMINAL_PATTERN);
+        terminal.start();
+        super.start();
+    }
+
+    public boolean journalMode() { return journal; }
+
+    /**
+     * $JOURNAL_STREAM is "device:inode" of the journald stream systemd connected; it is inherited by children whose
+     * stdout may go elsewhere, so it counts only when it matches our stdout (systemd.exec(5)). When the inode cannot
+     * be read the variable is trusted.
+     */
+    static boolean stdoutIsJournal(Map<String, String> env, Path stdoutLink) {
+        String js = env.get("JOURNAL_STREAM");
+        if (js == null || !js.matches("\\d+:\\d+")) return false;
+        String[] parts = js.split(":");
+        try {
+            long dev = ((Number) Files.getAttribute(stdoutLink, "unix:dev")).longValue();
+            long ino = ((Number) Files.getAttribute(stdoutLink, "unix:ino")).longValue();
+            return Long.parseLong(parts[0]) == dev && Long.parseLong(parts[1]) == ino;
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    static int syslogPriority(Level level) {
+        if (level.isGreaterOrEqual(Level.ERROR)) return 3;
+        if (level.isGreaterOrEqual(Level.WARN)) return 4;
+        if (level.isGreaterOrEqual(Level.INFO)) return 6;
+        return 7;
+    }
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        if (!journal) return terminal.doLayout(event);
+        String prefix = "<" + syslogPriority(event.getLevel()) + ">";
+        StringBuilder sb = new StringBuilder(128);
+        appendLines(sb, prefix, event.getLoggerName().substring(event.getLoggerName().lastIndexOf('.') + 1)
+                + " - " + event.getFormattedMessage());
+        IThrowableProxy tp = event.getThrowableProxy();
+        // Each line of a stack trace becomes its own journal entry: give every one the event's priority.
+        if (tp != null) appendLines(sb, prefix, ThrowableProxyUtil.asString(tp));
+        return sb.toString();
+    }
+
+    private static void appendLines(StringBuilder sb, String prefix, String text) {
+        for (String line : text.split("\r?\n", -1)) {
+            if (line.isEmpty()) continue;
+            sb.append(prefix).append(line).append('\n');
+        }
+    }
+}

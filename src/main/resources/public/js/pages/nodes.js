@@ -1,0 +1,97 @@
+// Nodes: one row per registered node (online or not) with heartbeat age, cores, memory, NUMA zones and the
+// tasks running on it. A click on a row opens its details; ?node=NAME opens one from a link.
+
+import { getJson } from '../api.js';
+import { h, meter, setText, syncList } from '../dom.js';
+import { formatAgo, formatBytes, formatPercent, formatTime } from '../format.js';
+import { Poller } from '../poll.js';
+import { coreRanges, nodeCores, nodeMemory, numaZones } from './node-math.js';
+
+const COLUMNS = ['Node', 'Status', 'Last heartbeat', 'Cores in use', 'CPU', 'Memory used', 'Reserved by tasks', 'NUMA', 'Tasks'];
+
+export function mount(view, { query }) {
+  const open = new Set(query.get('node') ? [query.get('node')] : []);
+  const errors = h('p', { class: 'error', hidden: true });
+  const summary = h('p', { class: 'muted' });
+  const table = h('table', { class: 'grid-table nodes' },
+    h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', {}, c)))));
+  view.append(errors, summary, table);
+
+  const toggle = (hostname, body) => {
+    if (open.has(hostname)) open.delete(hostname); else open.add(hostname);
+    body.classList.toggle('open', open.has(hostname));
+  };
+
+  const poll = new Poller(async () => {
+    const nodes = await getJson('/nodes');
+    errors.hidden = true;
+    const online = nodes.filter((n) => n.status === 'online').length;
+    setText(summary, nodes.length ? `${nodes.length} nodes, ${online} online.` : 'No runner has registered yet.');
+    // Each node is its own <tbody>: the summary row plus a details row, so syncList keeps both together.
+    syncList(table, nodes, (n) => n.hostname, (n) => createBody(n, toggle), (b, n) => updateBody(b, n, open));
+  }, 3000, (e) => { setText(errors, e.message); errors.hidden = false; }).start();
+
+  return () => poll.stop();
+}
+
+function createBody(n, toggle) {
+  const cores = meter();
+  const mem = meter();
+  const main = h('tr', { class: 'clickable', tabindex: 0 },
+    h('td', {}, h('strong', {}, n.hostname)), h('td', {}, h('span', { class: 'badge' })), h('td', {}),
+    h('td', {}, cores.el), h('td', { class: 'num' }), h('td', {}, mem.el), h('td', { class: 'num' }),
+    h('td', { class: 'num' }), h('td', { class: 'num' }));
+  const details = h('tr', { class: 'details' }, h('td', { colspan: COLUMNS.length }));
+  const body = h('tbody', { 'data-node': n.hostname }, main, details);
+  main.addEventListener('click', () => toggle(n.hostname, body));
+  main.addEventListener('keydown', (e) => { if (e.key === 'Enter') toggle(n.hostname, body); });
+  body._meters = { cores, mem };
+  return body;
+}
+
+function updateBody(body, n, open) {
+  const [main, details] = body.rows;
+  const td = main.cells;
+  const online = n.status === 'online';
+  const badge = td[1].firstChild;
+  setText(badge, n.status);
+  badge.dataset.status = n.status;
+  setText(td[2], formatAgo(n.last_heartbeat));
+  td[2].title = formatTime(n.last_heartbeat);
+  const c = nodeCores(n);
+  const m = nodeMemory(n);
+  body._meters.cores.set(c.total ? c.used / c.total : 0, online ? `${c.used} / ${c.total}` : `– / ${c.total}`);
+  setText(td[4], online ? formatPercent(n.cpu_percent) : '–');
+  body._meters.mem.set(m.total ? m.used / m.total : 0, m.total ? `${formatBytes(m.used)} / ${formatBytes(m.total)}` : '–');
+  setText(td[6], formatBytes(m.reserved));
+  const zones = numaZones(n);
+  setText(td[7], zones.length || '–');
+  const running = n.running_tasks || [];
+  setText(td[8], running.length);
+  body.classList.toggle('offline', !online);
+  body.classList.toggle('open', open.has(n.hostname));
+
+  // Details are rebuilt only when their content changed (they are small; this keeps the code simple).
+  const sig = JSON.stringify([n.url, zones, running, n.last_heartbeat, c, m]);
+  if (details._sig === sig) return;
+  details._sig = sig;
+  details.cells[0].replaceChildren(
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Runner URL'), h('dd', {}, n.url || '–'),
+      h('dt', {}, 'Last heartbeat'), h('dd', {}, formatTime(n.last_heartbeat)),
+      h('dt', {}, 'Cores'), h('dd', {}, `${c.total} total, ${online ? c.used + ' in use, ' + c.free + ' free' : 'node not online'}`),
+      h('dt', {}, 'Memory'), h('dd', {}, `${formatBytes(m.total)} total, ${formatBytes(m.used)} used, ${formatBytes(m.reserved)} reserved by tasks`)),
+    h('h3', {}, 'NUMA zones'),
+    zones.length
+      ? h('table', { class: 'grid-table inner' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Zone'), h('th', {}, 'Cores'), h('th', {}, 'Memory'), h('th', {}, 'Target'))),
+        h('tbody', {}, zones.map((z) => h('tr', {}, h('td', {}, z.id), h('td', {}, `${coreRanges(z.cores)} (${z.cores.length})`),
+          h('td', {}, formatBytes(z.memory_bytes)), h('td', {}, h('code', {}, `${n.hostname}:${z.id}`))))))
+      : h('p', { class: 'muted' }, 'No NUMA topology reported.'),
+    h('h3', {}, `Running tasks (${running.length})`),
+    running.length
+      ? h('ul', { class: 'inline-list' }, running.map((id) => h('li', {}, h('a', { href: `/tasks/${id}` }, id))))
+      : h('p', { class: 'muted' }, 'None.'),
+    h('p', {}, h('a', { href: `/tasks?node=${encodeURIComponent(n.hostname)}` }, 'All tasks of this node →')),
+  );
+}

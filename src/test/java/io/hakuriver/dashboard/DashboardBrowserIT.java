@@ -1,0 +1,262 @@
+package io.hakuriver.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.testsupport.Env;
+import io.hakuriver.util.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real browser (Debian's Chromium driven by Playwright, scripts in tests-browser/) against a
+ * real Host and a real Runner, each its own JVM started from the shaded jar, with a cluster token.
+ * Order matters: the last test stops the Runner.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT {
+    private static final String RUNNER = "dash-runner";
+    private static final int FAKE_NODES = 19;      // + the real Runner = 20 nodes
+    private static final int SCALE_TASKS = 1000;
+
+    private final Path repo = Path.of("").toAbsolutePath();
+    private final Path browserDir = repo.resolve("tests-browser");
+    private final String token = "dash-" + UUID.randomUUID();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-node-heartbeats"); t.setDaemon(true); return t; });
+    private Path work;
+    private String baseUrl;
+    private Process runner;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Env.require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Debian's Chromium (/usr/bin/chromium)");
+        Env.require(Env.run("node", "--version") == 0, "Node.js (node)");
+        Env.require(Files.isDirectory(browserDir.resolve("node_modules/playwright-core")),
+                "playwright-core in tests-browser/node_modules (npm ci)");
+        Path jar = Env.jar();
+        work = Files.createTempDirectory("hakuriver-dash-it");
+        int hostPort = freePort();
+        int runnerPort = freePort();
+        baseUrl = "http://127.0.0.1:" + hostPort;
+        Path config = work.resolve("config.toml");
+        Files.writeString(config, """
+                [network]
+                host_bind_ip = "127.0.0.1"
+                host_port = %d
+                host_reachable_address = "127.0.0.1"
+                runner_address = "127.0.0.1"
+                runner_bind_ip = "127.0.0.1"
+                runner_port = %d
+
+                [paths]
+                shared_dir = "%s"
+                local_temp_dir = "%s"
+
+                [database]
+                db_file = "%s"
+
+                [timing]
+                heartbeat_interval = 1
+                heartbeat_timeout_factor = 3
+                cleanup_check_interval = 1
+
+                [docker]
+                # no default environment may be created on a shared Docker daemon by this test
+                initial_base_image = "hakuriver-test/dashboard-it-no-such-image:0"
+
+                [runner]
+                name = "%s"
+                null_backend = "process"
+                allow_root_tasks = true
+
+                [security]
+                token = "%s"
+                """.formatted(hostPort, runnerPort, work.resolve("shared"), work.resolve("local"),
+                work.resolve("host.db"), RUNNER, token));
+        start("host", jar, config);
+        await("Host answers /healthz").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions().until(() -> get("/healthz").statusCode() == 200);
+        runner = start("runner", jar, config);
+        await("Runner registered and online").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions().until(() -> nodeStatus(RUNNER).equals("online"));
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        heartbeats.shutdownNow();
+        for (Process p : processes) p.destroy();
+        for (Process p : processes) if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly();
+        if (work != null && !Env.inCi()) System.out.println("[dashboard IT] logs and data kept in " + work);
+    }
+
+    @Test @Order(0)
+    void dashboardLogicUnitTests() throws Exception {
+        // Pure functions of the dashboard's modules (memory units, submit body, allowed actions...), no browser.
+        Process p = new ProcessBuilder("node", "--test", "--test-reporter=spec", "unit/").directory(browserDir.toFile())
+                .redirectErrorStream(true).start();
+        processes.add(p);
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as(out).containsPattern("pass [1-9]").contains("fail 0");
+    }
+
+    @Test @Order(1)
+    void pagesSubmitFollowKillAndValidation() throws Exception {
+        runScript("main-flow.mjs", Duration.ofMinutes(4));
+    }
+
+    @Test @Order(2)
+    void thousandTasksAndTwentyNodesStayResponsive() throws Exception {
+        registerFakeNodes();
+        submitMany();
+        await("all " + SCALE_TASKS + " tasks visible").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Long.parseLong(get("/tasks?limit=1").headers().firstValue("X-Total-Count").orElse("0")) >= SCALE_TASKS);
+        runScript("scale.mjs", Duration.ofMinutes(3));
+    }
+
+    @Test @Order(3)
+    void nodeGoesOfflineWhenItsRunnerStops() throws Exception {
+        assertThat(nodeStatus(RUNNER)).isEqualTo("online");
+        runner.destroy();
+        assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("runner stopped").isTrue();
+        runScript("node-offline.mjs", Duration.ofMinutes(2));
+    }
+
+    // ---- cluster helpers ----------------------------------------------------------------------------------
+
+    private Process start(String role, Path jar, Path config) throws IOException {
+        Path log = work.resolve(role + ".log");
+        Process p = new ProcessBuilder(Env.javaBin().toString(), "-Xmx256m", "-jar", jar.toString(), role, "--config", config.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** 19 more nodes speaking the runner protocol (register + a heartbeat per second); their runner URL refuses connections. */
+    private void registerFakeNodes() throws Exception {
+        for (int i = 1; i <= FAKE_NODES; i++) {
+            String name = String.format("sim-node-%02d", i);
+            String numa = i % 2 == 0 ? "{\"0\": {\"cores\": [0,1,2,3,4,5,6,7], \"memory_bytes\": 34359738368},"
+                    + " \"1\": {\"cores\": [8,9,10,11,12,13,14,15], \"memory_bytes\": 34359738368}}" : "null";
+            HttpResponse<String> r = send("POST", "/register", """
+                    {"hostname": "%s", "total_cores": 16, "total_ram_bytes": 68719476736,
+                     "runner_url": "http://127.0.0.1:1", "numa_topology": %s}""".formatted(name, numa));
+            assertThat(r.statusCode()).as("register " + name + ": " + r.body()).isEqualTo(200);
+        }
+        heartbeats.scheduleAtFixedRate(() -> {
+            for (int i = 1; i <= FAKE_NODES; i++) {
+                try {
+                    send("PUT", "/heartbeat/" + String.format("sim-node-%02d", i), """
+                            {"running_tasks": [], "killed_tasks": [], "cpu_percent": %d.5, "memory_percent": %d.0,
+                             "memory_used_bytes": %d, "memory_total_bytes": 68719476736}""".formatted(
+                            (i * 7) % 100, (i * 5) % 100, (long) ((i * 5) % 100) * 687194767L));
+                } catch (Exception ignored) { /* the next beat retries */ }
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        await("fake nodes online").atMost(Duration.ofSeconds(20)).until(() -> countOnline() == FAKE_NODES + 1);
+    }
+
+    /**
+     * 1000 tasks in batches of 50 targets: most to the simulated nodes (their dispatch fails at once, so they end
+     * as failed), every tenth batch to the real Runner (runs `true`), like a busy cluster's history.
+     */
+    private void submitMany() throws Exception {
+        for (int b = 0; b < SCALE_TASKS / 50; b++) {
+            List<String> targets = new ArrayList<>();
+            for (int i = 0; i < 50; i++) targets.add(b % 10 == 0 ? RUNNER : String.format("sim-node-%02d", 1 + (b * 50 + i) % FAKE_NODES));
+            String body = Json.MAPPER.writeValueAsString(Map.of("command", "true", "arguments", List.of("scale-" + b),
+                    "required_cores", 0, "container_name", "NULL", "targets", targets));
+            HttpResponse<String> r = send("POST", "/submit", body);
+            assertThat(r.statusCode()).as("submit batch " + b + ": " + r.body()).isEqualTo(202);
+        }
+    }
+
+    private long countOnline() throws Exception {
+        long n = 0;
+        for (JsonNode node : Json.MAPPER.readTree(get("/nodes").body())) if ("online".equals(node.path("status").asText())) n++;
+        return n;
+    }
+
+    private String nodeStatus(String hostname) throws Exception {
+        for (JsonNode node : Json.MAPPER.readTree(get("/nodes").body())) {
+            if (hostname.equals(node.path("hostname").asText())) return node.path("status").asText();
+        }
+        return "unregistered";
+    }
+
+    private HttpResponse<String> get(String path) throws Exception { return send("GET", path, null); }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/api" + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token);
+        if (json != null) b.header("Content-Type", "application/json");
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
+    }
+
+    // ---- browser ------------------------------------------------------------------------------------------
+
+    /** Runs one Playwright script; its step lines go to this test's output and a failing step fails the test. */
+    private void runScript(String script, Duration timeout) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("node", script, baseUrl).directory(browserDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HAKURIVER_TOKEN", token);
+        pb.environment().put("RUNNER_NAME", RUNNER);
+        pb.environment().put("EXPECT_TASKS", String.valueOf(SCALE_TASKS));
+        pb.environment().put("EXPECT_NODES", String.valueOf(FAKE_NODES + 1));
+        pb.environment().put("SCREENSHOT_DIR", repo.resolve("artifacts/screenshots").toString());
+        Process p = pb.start();
+        processes.add(p);
+        StringBuilder out = new StringBuilder();
+        Thread pump = new Thread(() -> {
+            try (var r = p.inputReader()) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    System.out.println("[" + script + "] " + line);
+                    synchronized (out) { out.append(line).append('\n'); }
+                }
+            } catch (IOException ignored) { /* process ended */ }
+        });
+        pump.start();
+        boolean ended = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+        if (!ended) p.destroyForcibly();
+        pump.join(5000);
+        String text;
+        synchronized (out) { text = out.toString(); }
+        assertThat(ended).as(script + " did not finish within " + timeout + ":\n" + text).isTrue();
+        assertThat(p.exitValue()).as(script + " failed (host log: " + work.resolve("host.log") + "):\n" + text).isZero();
+        assertThat(text).as(script + " ran no step").containsPattern("(?m)^[1-9]\\d* passed, 0 failed$");
+    }
+}

@@ -1,0 +1,67 @@
+package io.hakuriver.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.runner.exec.TaskSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TaskContainerSpecTest {
+    static TaskSpec spec(Map<String, String> env, int cores, Long mem, Integer numa, List<Integer> numaCores, boolean privileged) {
+        return new TaskSpec(42L, "echo", List.of("hi"), env, cores, mem, numa, numaCores, "hakuriver/e:base", privileged, List.of(),
+                Path.of("/s/task_outputs/42.out"), Path.of("/s/task_errors/42.err"), Path.of("/s/shared_data"), Path.of("/s"), Path.of("/t"));
+    }
+
+    @Test
+    void buildsTheDockerRunEquivalent() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("A", "1 2");
+        env.put("HAKURIVER_SHARED_DIR", "/node/path"); // the node's path must not leak into the container
+        JsonNode b = TaskContainerSpec.build(spec(env, 2, 100_000_000L, 0, List.of(0, 1), false),
+                List.of(new MountPolicy.Mount(Path.of("/data"), Path.of("/data"), true)), "node1");
+        assertThat(b.path("Image").asText()).isEqualTo("hakuriver/e:base");
+        assertThat(b.path("Cmd").toString()).isEqualTo("[\"echo\",\"hi\"]");
+        List<String> e = new ArrayList<>();
+        b.path("Env").forEach(n -> e.add(n.asText()));
+        assertThat(e).containsExactly("A=1 2", "HAKURIVER_SHARED_DIR=/shared", "HAKURIVER_TASK_ID=42",
+                "HAKURIVER_LOCAL_TEMP_DIR=/local_temp", "HAKURIVER_TARGET_NUMA_NODE=0");
+        assertThat(b.path("WorkingDir").asText()).isEqualTo("/shared");
+        assertThat(b.path("Labels").path("hakuriver.task-id").asText()).isEqualTo("42");
+        assertThat(b.path("Labels").path("hakuriver.node").asText()).isEqualTo("node1");
+        JsonNode h = b.path("HostConfig");
+        assertThat(h.path("NanoCpus").asLong()).isEqualTo(2_000_000_000L);
+        assertThat(h.path("Memory").asLong()).isEqualTo(100_000_000L);
+        assertThat(h.path("MemorySwap").asLong()).isEqualTo(100_000_000L);
+        assertThat(h.path("CpusetCpus").asText()).isEqualTo("0,1");
+        assertThat(h.path("CpusetMems").asText()).isEqualTo("0");
+        assertThat(h.has("Privileged")).isFalse();
+        assertThat(h.path("CapAdd").toString()).isEqualTo("[\"SYS_NICE\"]");
+        assertThat(h.path("Mounts").toString()).isEqualTo("[{\"Type\":\"bind\",\"Source\":\"/data\",\"Target\":\"/data\",\"ReadOnly\":true},"
+                + "{\"Type\":\"bind\",\"Source\":\"/s/shared_data\",\"Target\":\"/shared\",\"ReadOnly\":false},"
+                + "{\"Type\":\"bind\",\"Source\":\"/t\",\"Target\":\"/local_temp\",\"ReadOnly\":false}]");
+    }
+
+    @Test
+    void noLimitsWithoutRequestsAndPrivilegedOnlyWhenAsked() {
+        JsonNode b = TaskContainerSpec.build(spec(Map.of(), 0, null, null, List.of(), true), List.of(), "n");
+        JsonNode h = b.path("HostConfig");
+        assertThat(h.has("NanoCpus")).isFalse();
+        assertThat(h.has("Memory")).isFalse();
+        assertThat(h.has("CpusetCpus")).isFalse();
+        assertThat(h.path("Privileged").asBoolean()).isTrue();
+        assertThat(b.path("Env").toString()).doesNotContain("HAKURIVER_TARGET_NUMA_NODE");
+    }
+
+    @Test
+    void rejectsBadVariableNames() {
+        assertThatThrownBy(() -> TaskContainerSpec.build(spec(Map.of("A=B", "x"), 0, null, null, List.of(), false), List.of(), "n"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
