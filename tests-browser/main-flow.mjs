@@ -14,6 +14,8 @@ if (!runner) { console.error('RUNNER_NAME (the node name of the running Runner) 
 const marker = `dash-${Date.now().toString(36)}`;
 
 const { page, problems, close } = await launch();
+// In-app navigation, as a click on a link does (a reload of /tasks is tested on its own: see "deep links").
+const nav = (path) => page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, path);
 const status = (sel = '.task-head .badge') => page.locator(sel).getAttribute('data-status');
 
 async function openSubmitForm() {
@@ -25,7 +27,7 @@ async function openSubmitForm() {
 
 /** Fills the form for a no-container task on the Runner and submits; returns the created task id. */
 async function submitTask(command, argv, { memory = '' } = {}) {
-  await page.goto(`${baseUrl}/tasks`);
+  await nav('/tasks');
   await openSubmitForm();
   const dlg = page.locator('dialog.submit-dialog');
   await dlg.locator('input[name=command]').fill(command);
@@ -64,7 +66,7 @@ await step('sign in with the cluster token', page, async () => {
 });
 
 await step('overview shows the node, cores, memory, counts and the chart', page, async () => {
-  await page.goto(baseUrl + '/');
+  await nav('/');
   await until(async () => /^1 \/ 1 online$/.test(await page.locator('[data-testid=nodes-online]').textContent()), { what: 'node online on the overview' });
   await page.waitForSelector(`#view table a:text-is("${runner}")`);
   await until(async () => (await page.locator('svg.chart path.line').first().getAttribute('d') || '').length > 10, { what: 'CPU chart line' });
@@ -137,7 +139,7 @@ await step('pause, resume and kill a running task (buttons follow the state)', p
 });
 
 await step('Host validation errors appear next to their field', page, async () => {
-  await page.goto(`${baseUrl}/tasks`);
+  await nav('/tasks');
   await openSubmitForm();
   const dlg = page.locator('dialog.submit-dialog');
   await dlg.locator('input[name=command]').fill('true');
@@ -161,7 +163,7 @@ await step('Host validation errors appear next to their field', page, async () =
 });
 
 await step('task list: newest first, state filter, search', page, async () => {
-  await page.goto(`${baseUrl}/tasks`);
+  await nav('/tasks');
   const rows = page.locator('table.tasks tbody tr');
   await until(async () => (await rows.count()) >= 3, { what: 'task rows' });
   const first = await rows.first().getAttribute('data-task');

@@ -38,6 +38,12 @@ function render() {
     view.append(Object.assign(document.createElement('p'), { textContent: `No page at ${path}.` }));
     return;
   }
+  if (authRequired && !getToken()) {
+    // Nothing to show (and no point polling into 401s) until a token is entered.
+    setText(document.getElementById('page-title'), route.title);
+    view.append(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Sign in with the cluster token (top right) to see this page.' }));
+    return;
+  }
   const m = route.re.exec(path);
   const params = Object.fromEntries((route.params || []).map((name, i) => [name, m[i + 1]]));
   const title = (t) => { setText(document.getElementById('page-title'), t); document.title = `${t} · HakuRiver`; };

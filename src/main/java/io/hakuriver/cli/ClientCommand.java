@@ -32,7 +32,17 @@ import java.util.concurrent.Callable;
                 "  hakuriver.client --status ID | --kill ID | --list-nodes | --health [HOST]"},
         subcommands = {ControlCommands.Pause.class, ControlCommands.Resume.class, ControlCommands.Kill.class,
                 LogsCommand.class, TasksCommand.class})
-public class ClientCommand extends ClientSupport implements Callable<Integer> {
+public class ClientCommand extends ClientSupport implements Callable<Integer>, ClientSupport.Root {
+    @Option(names = {"-c", "--config"}, paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Configuration file; layered over $HAKURIVER_CONFIG, ~/.hakuriver/config.toml and the defaults.")
+    java.nio.file.Path configPath;
+    private ConfigOption config;
+    @Option(names = "--json", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Print the Host's JSON instead of tables.")
+    boolean json;
+
+    @Override public ConfigOption configOption() { if (config == null) config = new ConfigOption(configPath); return config; }
+    @Override public boolean jsonOutput() { return json; }
+
 
     static class Query {
         @Option(names = "--status", paramLabel = "TASK_ID", description = "Show one task.") String status;

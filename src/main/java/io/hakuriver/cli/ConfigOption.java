@@ -14,6 +14,11 @@ public class ConfigOption {
 
     private HakuConfig loaded;
 
+    public ConfigOption() {}
+
+    /** For commands that declare their own (e.g. inherited) --config option. */
+    public ConfigOption(Path config) { this.config = config; }
+
     public Path path() { return config; }
 
     public HakuConfig load() {

@@ -40,11 +40,11 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
         String id = String.valueOf(id(batchId));
         if (kill) {
             JsonNode r = client().post("/batches/" + id + "/kill", null);
-            if (json) Printer.json(System.out, r); else System.out.println(r.path("message").asText());
+            if (json()) Printer.json(System.out, r); else System.out.println(r.path("message").asText());
         }
-        if (waitFor) return waitAndReport(client(), id, pollInterval, json);
+        if (waitFor) return waitAndReport(client(), id, pollInterval, json());
         JsonNode raw = client().get("/batches/" + id);
-        return report(raw, json);
+        return report(raw, json());
     }
 
     /** Prints the batch (the Host's own JSON with --json) and returns the exit status: 0 iff all completed. */
@@ -65,8 +65,9 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
 
     /** Shared by {@code sweep --wait}: progress on stderr while waiting, the report on stdout, exit 0 iff all completed. */
     static int waitAndReport(HostClient client, String batchId, double pollSeconds, boolean json) throws InterruptedException {
-        boolean terminal = System.console() != null && !json;
-        ProgressBar bar = new ProgressBar(System.err, terminal);
+        // --json is for scripts: no progress lines at all; otherwise a bar on a terminal, a line per change elsewhere
+        boolean terminal = System.console() != null;
+        ProgressBar bar = json ? ProgressBar.silent() : new ProgressBar(System.err, terminal);
         JsonNode[] last = new JsonNode[1];
         new BatchWaiter(() -> view(last[0] = client.get("/batches/" + batchId)),
                 Duration.ofMillis(Math.max(100, (long) (pollSeconds * 1000))), bar).await();

@@ -31,14 +31,14 @@ public final class ControlCommands {
         @Parameters(paramLabel = "TASK_ID") String id;
         @Override public Integer call() {
             var r = client().post("/kill/" + id(id), null);
-            System.out.println(json ? r.toPrettyString() : r.path("message").asText());
+            System.out.println(json() ? r.toPrettyString() : r.path("message").asText());
             return ExitCodes.OK;
         }
     }
 
     static int send(ClientSupport c, String id, String action) {
         var r = c.client().post("/command/" + ClientSupport.id(id) + "/" + action, null);
-        System.out.println(c.json ? r.toPrettyString() : r.path("message").asText());
+        System.out.println(c.json() ? r.toPrettyString() : r.path("message").asText());
         return ExitCodes.OK;
     }
 }

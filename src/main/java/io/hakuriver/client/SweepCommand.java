@@ -88,7 +88,7 @@ public class SweepCommand extends ClientSupport implements Callable<Integer> {
                     + " combinations and " + (batchId == null ? "no batch id" : "batch " + batchId)
                     + ": does it support sweeps (argument_sets)? Response: " + resp);
         }
-        if (json && !waitFor) {
+        if (json() && !waitFor) {
             Printer.json(System.out, resp);
         } else {
             System.out.println("Batch " + batchId + ": " + created + " tasks submitted"
@@ -97,6 +97,6 @@ public class SweepCommand extends ClientSupport implements Callable<Integer> {
             System.out.println("  hakuriver.client batch " + batchId + " --kill   # kill it");
         }
         if (!waitFor) return ExitCodes.OK;
-        return BatchCommand.waitAndReport(client(), batchId, pollInterval, json);
+        return BatchCommand.waitAndReport(client(), batchId, pollInterval, json());
     }
 }

@@ -31,7 +31,7 @@ public class TasksCommand extends ClientSupport implements Callable<Integer> {
         q.add("limit=" + limit);
         q.add("offset=" + offset);
         var list = client().get("/tasks?" + String.join("&", q));
-        if (json) Printer.json(System.out, list); else Printer.tasks(System.out, list);
+        if (json()) Printer.json(System.out, list); else Printer.tasks(System.out, list);
         return ExitCodes.OK;
     }
 

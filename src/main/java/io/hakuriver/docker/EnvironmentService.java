@@ -160,8 +160,8 @@ public final class EnvironmentService {
     }
 
     /**
-     * POST /docker/create_tar/{name}: stop, commit to hakuriver/&lt;name&gt;:base, save into a new tarball version,
-     * restart the container if it was running, drop the image the commit replaced. One packaging per environment
+     * POST /docker/create_tar/{name}: commit (paused) to hakuriver/&lt;name&gt;:base, save into a new tarball
+     * version, drop the image the commit replaced. One packaging per environment
      * at a time; a second request waits for the first.
      */
     public TarballStore.Version createTar(String name) {
@@ -173,34 +173,24 @@ public final class EnvironmentService {
             long ts = System.currentTimeMillis() / 1000;
             JsonNode c = inspectContainer(env);
             if (c == null) throw ApiException.notFound("Container '" + env + "' not found.");
-            boolean wasRunning = c.path("State").path("Running").asBoolean();
             String image = EnvironmentNames.imageTag(env);
             DockerEngine.Response old = call(() -> engine.call("GET", "/images/" + image + "/json", null, SHORT), "inspect " + image);
             String oldId = old.ok() ? old.json().path("Id").asText() : null;
-            if (wasRunning) {
-                op.phase("stopping container");
-                call(() -> engine.call("POST", "/containers/" + env + "/stop?t=10", null, Duration.ofSeconds(60)), "stop '" + env + "'");
+            // Commit with the container paused (frozen, consistent file system) instead of the original's stop:
+            // the container keeps running for further customisation, and an image whose PID 1 ignores SIGTERM
+            // does not cost the 10 s stop timeout.
+            op.phase("committing " + image);
+            String newId = call(() -> engine.expect("POST", "/commit?container=" + DockerEngine.q(env) + "&repo=" + DockerEngine.q("hakuriver/" + env)
+                    + "&tag=base&pause=1", Json.MAPPER.createObjectNode(), LONG), "commit '" + env + "'").path("Id").asText();
+            op.phase("saving " + image);
+            TarballStore.Version v;
+            try (DockerEngine.Stream s = engine.open("GET", "/images/" + image + "/get", null, null, Map.of(), LONG)) {
+                if (s.status() != 200) throw DockerApiException.from(s.status(), new String(s.body().readAllBytes(), StandardCharsets.UTF_8), "save " + image);
+                v = store.write(env, ts, out -> copyCounting(s.body(), out, op));
             }
-            try {
-                op.phase("committing " + image);
-                String newId = call(() -> engine.expect("POST", "/commit?container=" + DockerEngine.q(env) + "&repo=" + DockerEngine.q("hakuriver/" + env)
-                        + "&tag=base&pause=0", Json.MAPPER.createObjectNode(), LONG), "commit '" + env + "'").path("Id").asText();
-                op.phase("saving " + image);
-                TarballStore.Version v;
-                try (DockerEngine.Stream s = engine.open("GET", "/images/" + image + "/get", null, null, Map.of(), LONG)) {
-                    if (s.status() != 200) throw DockerApiException.from(s.status(), new String(s.body().readAllBytes(), StandardCharsets.UTF_8), "save " + image);
-                    v = store.write(env, ts, out -> copyCounting(s.body(), out, op));
-                }
-                LOG.info("Packaged environment {} into {} ({} MiB)", env, v.file(), java.nio.file.Files.size(v.file()) >> 20);
-                if (oldId != null && !oldId.equals(newId)) removeIfUnused(oldId);
-                return v;
-            } finally {
-                if (wasRunning) {
-                    op.phase("restarting container");
-                    try { engine.call("POST", "/containers/" + env + "/start", null, SHORT); }
-                    catch (IOException e) { LOG.warn("Could not restart {} after packaging: {}", env, e.getMessage()); }
-                }
-            }
+            LOG.info("Packaged environment {} into {} ({} MiB)", env, v.file(), java.nio.file.Files.size(v.file()) >> 20);
+            if (oldId != null && !oldId.equals(newId)) removeIfUnused(oldId);
+            return v;
         } catch (DockerUnavailableException e) {
             throw unavailable(e);
         } catch (DockerApiException e) {

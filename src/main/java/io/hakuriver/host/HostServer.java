@@ -1,6 +1,7 @@
 package io.hakuriver.host;
 
 import io.hakuriver.http.*;
+import io.hakuriver.http.ApiException;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.DockerHostModule;
 import io.hakuriver.store.Database;
@@ -35,6 +36,9 @@ public final class HostServer implements AutoCloseable {
     /** First path segments that belong to the API (everything else may be the dashboard). */
     static final Set<String> API_ROOTS = Set.of("register", "heartbeat", "update", "submit", "status", "tasks", "task",
             "kill", "command", "nodes", "health", "healthz", "docker", "batches", "api");
+
+    /** Request attribute marking a response written by the exception handler (the 404 page must not replace it). */
+    public static final String HANDLED = "hakuriver.handled";
 
     private final HakuConfig config;
     private final Database db;
@@ -79,12 +83,14 @@ public final class HostServer implements AutoCloseable {
                 cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });
             }
             cfg.routes.before(ctx -> authorize(ctx, auth));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status).json(Map.of("detail", e.detail)));
-            cfg.routes.exception(io.hakuriver.store.StoreException.class, (e, ctx) -> {
-                log.error("database failure", e);
-                ctx.status(500).json(Map.of("detail", "Database error: " + e.getMessage()));
-            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                ctx.attribute(HANDLED, true);
+                if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
+                if (e instanceof io.hakuriver.store.StoreException) {
+                    log.error("database failure", e);
+                    ctx.status(500).json(Map.of("detail", "Database error: " + e.getMessage()));
+                    return;
+                }
                 log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(Map.of("detail", "Internal error: " + e));
             });
@@ -149,7 +155,7 @@ public final class HostServer implements AutoCloseable {
             InputStream index = HostServer.class.getResourceAsStream("/public/index.html");
             if (index != null) { ctx.status(200).contentType("text/html; charset=utf-8").result(index); return; }
         }
-        if (ctx.contentType() != null && ctx.contentType().startsWith("application/json") && ctx.result() != null) return;
+        if (ctx.attribute(HANDLED) != null) return; // an ApiException already wrote its own 404 detail
         ctx.json(Map.of("detail", "Not Found"));
     }
 

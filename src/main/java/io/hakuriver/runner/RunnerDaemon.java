@@ -83,12 +83,13 @@ public final class RunnerDaemon implements AutoCloseable {
                     throw new ApiException(401, "Missing or invalid token: the Host must send 'Authorization: Bearer <token>'.");
                 }
             });
-            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status).json(Map.of("detail", e.detail)));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                ctx.attribute(io.hakuriver.host.HostServer.HANDLED, true);
+                if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
                 log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(Map.of("detail", "Internal error: " + e));
             });
-            cfg.routes.error(404, ctx -> { if (ctx.result() == null) ctx.json(Map.of("detail", "Not Found")); });
+            cfg.routes.error(404, ctx -> { if (ctx.attribute(io.hakuriver.host.HostServer.HANDLED) == null) ctx.json(Map.of("detail", "Not Found")); });
             cfg.routes.post("/run", this::run);
             cfg.routes.post("/kill", ctx -> control(ctx, "kill"));
             cfg.routes.post("/pause", ctx -> control(ctx, "pause"));

@@ -1,12 +1,12 @@
 package io.hakuriver.systemd;
 
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -106,11 +106,11 @@ public final class SdNotify {
     boolean send(String message) {
         if (socket == null) return false;
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        try (AFUNIXDatagramSocket ds = AFUNIXDatagramSocket.newInstance()) {
+        try (AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open()) {
             AFUNIXSocketAddress addr = socket.startsWith("@")
                     ? AFUNIXSocketAddress.inAbstractNamespace(socket.substring(1))
                     : AFUNIXSocketAddress.of(Path.of(socket));
-            ds.send(new DatagramPacket(bytes, bytes.length, addr));
+            ch.send(ByteBuffer.wrap(bytes), addr);
             return true;
         } catch (IOException | RuntimeException e) {
             if (!warnedSendFailure) {

@@ -49,7 +49,9 @@ public final class ServiceSetup {
         HakuConfig cfg = new ConfigLoader(inv.home(), Map.of(), warnings::add).load(abs);
         for (var rel : List.of(Map.entry("paths.shared_dir", cfg.paths().sharedDir()),
                 Map.entry("paths.local_temp_dir", cfg.paths().localTempDir()), Map.entry("database.db_file", cfg.database().dbFile()))) {
-            if (!rel.getValue().startsWith("/") && (role == Role.HOST || !rel.getKey().startsWith("database"))) {
+            boolean used = rel.getKey().equals("paths.shared_dir")
+                    || (role == Role.HOST ? rel.getKey().equals("database.db_file") : rel.getKey().equals("paths.local_temp_dir"));
+            if (used && !rel.getValue().startsWith("/")) {
                 warnings.add(abs + ": " + rel.getKey() + " = \"" + rel.getValue() + "\" is relative; under systemd it"
                         + " resolves against WorkingDirectory, not against this directory. Use an absolute path.");
             }

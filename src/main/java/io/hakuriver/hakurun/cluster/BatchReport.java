@@ -23,7 +23,7 @@ public final class BatchReport {
         s.append("  ").append(countsLine(batch)).append('\n');
         List<BatchView.Element> failures = batch.failures();
         if (!failures.isEmpty()) {
-            s.append("Failed tasks (").append(failures.size()).append("):\n");
+            s.append("Not completed (").append(failures.size()).append("):\n");
             int shown = 0;
             for (BatchView.Element e : failures) {
                 if (shown++ == MAX_FAILURES_LISTED) {

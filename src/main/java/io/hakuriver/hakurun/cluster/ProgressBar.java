@@ -17,7 +17,13 @@ public final class ProgressBar {
         this.terminal = terminal;
     }
 
+    /** Shows nothing (for --json, whose stdout is for programs and whose stderr should stay quiet). */
+    public static ProgressBar silent() {
+        return new ProgressBar(null, false);
+    }
+
     public void update(BatchView batch) {
+        if (out == null) return;
         String line = render(batch);
         if (line.equals(last)) return;
         if (terminal) {
@@ -32,7 +38,7 @@ public final class ProgressBar {
 
     /** Ends the in-place line so that what follows starts on a fresh line. */
     public void finish() {
-        if (terminal && !last.isEmpty()) {
+        if (out != null && terminal && !last.isEmpty()) {
             out.println();
             out.flush();
         }

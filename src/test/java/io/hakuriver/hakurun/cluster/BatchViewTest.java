@@ -50,7 +50,7 @@ class BatchViewTest {
         assertThat(text).isEqualTo("""
                 Batch 7321046080806715392: 5 tasks, at most 2 running at once
                   running 1, completed 2, failed 1, killed 1
-                Failed tasks (2):
+                Not completed (2):
                   2  failed (exit 3) on n2: python3 train.py --seed 2
                       boom
                       line 2

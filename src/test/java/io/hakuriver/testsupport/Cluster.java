@@ -1,0 +1,269 @@
+package io.hakuriver.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.client.HostClient;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real cluster for integration tests: the Host and each Runner are separate JVM processes started from the shaded
+ * jar, talking HTTP on loopback, with their own TOML config files, a shared dir and SQLite file under {@code dir}.
+ * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails).
+ */
+public final class Cluster implements AutoCloseable {
+    private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m");
+
+    public final Path dir;
+    public final int hostPort;
+    private final String token;
+    private final String extraHostToml;
+    private Process host;
+    private final Map<String, Runner> runners = new LinkedHashMap<>();
+
+    /** One runner process and its config. */
+    public static final class Runner {
+        public final String name;
+        public final int port;
+        public final Path config;
+        Process process;
+        Runner(String name, int port, Path config) { this.name = name; this.port = port; this.config = config; }
+        public Process process() { return process; }
+        public String url() { return "http://127.0.0.1:" + port; }
+    }
+
+    private Cluster(Path dir, String token, String extraHostToml) throws IOException {
+        this.dir = dir.toAbsolutePath();
+        this.hostPort = freePort();
+        this.token = token == null ? "" : token;
+        this.extraHostToml = extraHostToml == null ? "" : extraHostToml;
+        Files.createDirectories(this.dir.resolve("shared"));
+        Files.writeString(hostConfig(), baseToml() + this.extraHostToml);
+    }
+
+    /** Starts a Host (no runners yet). {@code extraToml} is appended to every config (e.g. "[docker]\n..."). */
+    public static Cluster start(Path dir, String token, String extraToml) throws Exception {
+        Cluster c = new Cluster(dir, token, extraToml);
+        c.startHost();
+        return c;
+    }
+
+    public static Cluster start(Path dir) throws Exception { return start(dir, null, null); }
+
+    public Path hostConfig() { return dir.resolve("host.toml"); }
+    public String hostUrl() { return "http://127.0.0.1:" + hostPort; }
+    public HostClient client() { return new HostClient(hostUrl(), token); }
+    public Path sharedDir() { return dir.resolve("shared"); }
+
+    private String baseToml() {
+        return """
+            [network]
+            host_bind_ip = "127.0.0.1"
+            host_port = %d
+            host_reachable_address = "127.0.0.1"
+            [paths]
+            shared_dir = "%s"
+            local_temp_dir = "%s"
+            [database]
+            db_file = "%s"
+            [timing]
+            heartbeat_interval = 1
+            heartbeat_timeout_factor = 4
+            cleanup_check_interval = 1
+            [security]
+            token = "%s"
+            """.formatted(hostPort, dir.resolve("shared"), dir.resolve("temp-host"), dir.resolve("db/cluster.db"), token);
+    }
+
+    public void startHost() throws Exception {
+        host = spawn("host", hostConfig(), dir.resolve("host.log"));
+        awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
+    }
+
+    /** Kills the Host process (SIGKILL when {@code hard}) and waits for it to be gone. */
+    public void stopHost(boolean hard) throws InterruptedException {
+        if (host == null) return;
+        if (hard) host.destroyForcibly(); else host.destroy();
+        host.waitFor(30, TimeUnit.SECONDS);
+        host = null;
+    }
+
+    /** Adds and starts a Runner named {@code name}; {@code extraToml} goes into its [runner]-level config. */
+    public Runner addRunner(String name, String extraToml) throws Exception {
+        int port = freePort();
+        Path cfg = dir.resolve("runner-" + name + ".toml");
+        String toml = baseToml().replace("[network]\n", "[network]\nrunner_address = \"127.0.0.1\"\nrunner_port = " + port + "\n")
+                .replace("local_temp_dir = \"" + dir.resolve("temp-host") + "\"", "local_temp_dir = \"" + dir.resolve("temp-" + name) + "\"")
+                + extraHostToml + "\n[runner]\nname = \"" + name + "\"\nallow_root_tasks = true\n"
+                + "state_dir = \"" + dir.resolve("state-" + name) + "\"\n" + (extraToml == null ? "" : extraToml);
+        Files.writeString(cfg, toml);
+        Runner r = new Runner(name, port, cfg);
+        runners.put(name, r);
+        startRunner(name);
+        return r;
+    }
+
+    public Runner runner(String name) { return runners.get(name); }
+
+    public void startRunner(String name) throws Exception {
+        Runner r = runners.get(name);
+        r.process = spawn("runner", r.config, dir.resolve("runner-" + name + ".log"));
+        awaitHttp(r.url() + "/healthz", Duration.ofSeconds(60), r.process, "runner " + name);
+    }
+
+    public void stopRunner(String name, boolean hard) throws InterruptedException {
+        Runner r = runners.get(name);
+        if (r.process == null) return;
+        if (hard) r.process.destroyForcibly(); else r.process.destroy();
+        r.process.waitFor(30, TimeUnit.SECONDS);
+        r.process = null;
+    }
+
+    /** Waits until {@code n} nodes are online at the Host. */
+    public void awaitOnline(int n) throws Exception {
+        await(Duration.ofSeconds(60), "nodes online >= " + n, () -> {
+            int online = 0;
+            for (JsonNode node : client().get("/nodes")) if ("online".equals(node.path("status").asText())) online++;
+            return online >= n;
+        });
+    }
+
+    public JsonNode status(String taskId) { return client().get("/status/" + taskId); }
+
+    /** Waits until the task's status satisfies {@code p}; returns the task. */
+    public JsonNode awaitTask(String taskId, Duration timeout, Predicate<String> p) throws Exception {
+        JsonNode[] last = new JsonNode[1];
+        await(timeout, "task " + taskId + " state", () -> { last[0] = status(taskId); return p.test(last[0].path("status").asText()); });
+        return last[0];
+    }
+
+    public static boolean isFinal(String s) { return List.of("completed", "failed", "killed", "killed_oom", "lost").contains(s); }
+
+    /** Runs `hakuriver client` as a separate process with the Host config; returns exit code and output. */
+    public Result client(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("client", "-c", hostConfig().toString()));
+        argv.addAll(List.of(args));
+        return cli(argv);
+    }
+
+    /** Runs any `hakuriver <args>` sub-command as a separate JVM. */
+    public static Result cli(List<String> args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString()));
+        argv.addAll(JVM);
+        argv.addAll(List.of("-jar", Env.jar().toString()));
+        argv.addAll(args);
+        Path out = Files.createTempFile("hk-cli", ".out"), err = Files.createTempFile("hk-cli", ".err");
+        Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) { p.destroyForcibly(); throw new AssertionError("CLI timed out: " + args); }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+
+    public record Result(int exit, String out, String err) {
+        @Override public String toString() { return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err; }
+    }
+
+    private Process spawn(String what, Path config, Path log) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString()));
+        argv.addAll(JVM);
+        argv.addAll(List.of("-jar", Env.jar().toString(), what, "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("HAKURIVER_CONFIG");
+        pb.environment().remove("HAKURIVER_TOKEN");
+        pb.environment().remove("NOTIFY_SOCKET");
+        pb.environment().remove("LISTEN_FDS");
+        pb.environment().put("HOME", dir.toString()); // no ~/.hakuriver/config.toml of the machine leaks in
+        return pb.start();
+    }
+
+    private void awaitHttp(String url, Duration timeout, Process p, String what) throws Exception {
+        await(timeout, what + " to answer " + url, () -> {
+            if (!p.isAlive()) throw new AssertionError(what + " exited with " + p.exitValue() + "\n" + dumpLogs());
+            try {
+                var r = new HostClient(url.substring(0, url.indexOf('/', 8)), token).send("GET", url.substring(url.indexOf('/', 8)), null, Duration.ofSeconds(2));
+                return r.statusCode() == 200;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    public interface Check { boolean ok() throws Exception; }
+
+    public static void await(Duration timeout, String what, Check c) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < end) {
+            try { if (c.ok()) return; } catch (AssertionError e) { throw e; } catch (Exception e) { last = e; }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + (last == null ? "" : " (last error: " + last + ")"));
+    }
+
+    public String dumpLogs() {
+        StringBuilder sb = new StringBuilder();
+        try (var s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!p.toString().endsWith(".log")) continue;
+                List<String> lines = Files.readAllLines(p);
+                sb.append("===== ").append(p.getFileName()).append(" (last 60 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> sb.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            sb.append("(cannot read logs: ").append(e).append(")");
+        }
+        return sb.toString();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) { s.setReuseAddress(true); return s.getLocalPort(); }
+    }
+
+    @Override public void close() {
+        for (Runner r : runners.values()) if (r.process != null) { r.process.destroy(); }
+        if (host != null) host.destroy();
+        for (Runner r : runners.values()) if (r.process != null) {
+            try { if (!r.process.waitFor(10, TimeUnit.SECONDS)) r.process.destroyForcibly(); } catch (InterruptedException ignored) { }
+        }
+        if (host != null) {
+            try { if (!host.waitFor(10, TimeUnit.SECONDS)) host.destroyForcibly(); } catch (InterruptedException ignored) { }
+        }
+        reapTasks();
+    }
+
+    /** Kills task processes left by this cluster's runners (found by their HAKURIVER_SHARED_DIR). */
+    public void reapTasks() {
+        byte[] marker = ("HAKURIVER_SHARED_DIR=" + sharedDir()).getBytes();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    byte[] env = Files.readAllBytes(p.resolve("environ"));
+                    if (indexOf(env, marker) >= 0) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException | RuntimeException ignored) { }
+            }
+        } catch (IOException ignored) { }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            if (i + needle.length == hay.length || hay[i + needle.length] == 0) return i;
+        }
+        return -1;
+    }
+}
