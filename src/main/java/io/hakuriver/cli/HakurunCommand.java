@@ -27,10 +27,10 @@ import java.util.concurrent.Callable;
                         + " 2 for bad usage.",
                 "Examples:",
                 "  hakurun --dry-run echo 'span:{1..3}' 'span:[a,b]'",
-                "  hakurun --parallel 4 python3 train.py --lr 'span:[0.1,0.01]' --seed 'span:{1..5}'"})
+                "  hakurun --parallel 4 python3 train.py --seed 'span:{1..5}'"})
 public class HakurunCommand implements Callable<Integer> {
 
-    @Option(names = "--parallel", arity = "0", parameterConsumer = OptionalCount.class, paramLabel = "N",
+    @Option(names = "--parallel", arity = "0..1", parameterConsumer = OptionalCount.class, paramLabel = "N",
             description = "Run combinations concurrently, at most N at a time (default N: the number of cores)."
                     + " Without it they run one after another.")
     Integer parallel;

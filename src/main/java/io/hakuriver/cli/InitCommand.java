@@ -98,11 +98,13 @@ public class InitCommand implements Callable<Integer> {
             List<String> warnings = new ArrayList<>();
             List<String> steps = new ArrayList<>();
             String runnerUser = null;
+            String taskUser = "";
             try {
                 if (host || all) {
                     var r = ServiceSetup.prepare(Role.HOST, pick(hostConfig, defaultCfg), flags, inv);
                     warnings.addAll(r.warnings());
                     files.put(UnitFileGenerator.HOST_SERVICE, UnitFileGenerator.hostService(r.options()));
+                    if (docker && !(runner || all || template)) warnings.add("--docker applies to the Runner unit only.");
                     if (socket) files.put(UnitFileGenerator.HOST_SOCKET, UnitFileGenerator.hostSocket(r.options()));
                     steps.add(socket ? "sudo systemctl enable --now hakuriver-host.socket      # the Host starts on the first connection"
                             : "sudo systemctl enable --now hakuriver-host.service");
@@ -113,6 +115,7 @@ public class InitCommand implements Callable<Integer> {
                     var r = ServiceSetup.prepare(Role.RUNNER, pick(runnerConfig, defaultCfg), flags, inv);
                     warnings.addAll(r.warnings());
                     runnerUser = r.options().user();
+                    taskUser = r.config().environment().runnerUser();
                     if (runner || all) {
                         files.put(UnitFileGenerator.RUNNER_SERVICE, UnitFileGenerator.runnerService(r.options()));
                         steps.add("sudo systemctl enable --now hakuriver-runner.service");
@@ -131,7 +134,7 @@ public class InitCommand implements Callable<Integer> {
 
             List<Path> written = new ArrayList<>();
             for (var f : files.entrySet()) written.add(write(out.resolve(f.getKey()), f.getValue()));
-            for (String w : warnings) System.err.println("Warning: " + w);
+            for (String w : new java.util.LinkedHashSet<>(warnings)) System.err.println("Warning: " + w);
 
             if (install) {
                 installUnits(written);
@@ -144,7 +147,7 @@ public class InitCommand implements Callable<Integer> {
                 System.out.println("  sudo systemctl daemon-reload");
             }
             for (String s : steps) System.out.println("  " + s);
-            if (runnerUser != null) printSudoers(runnerUser);
+            if (runnerUser != null) printSudoers(runnerUser, taskUser);
             return ExitCodes.OK;
         }
 
@@ -201,11 +204,15 @@ public class InitCommand implements Callable<Integer> {
             System.out.println("Ran systemctl daemon-reload. Next:");
         }
 
-        private static void printSudoers(String runnerAccount) {
+        private static void printSudoers(String runnerAccount, String taskUser) {
             System.out.println();
             if (runnerAccount.equals("root")) {
-                System.out.println("The Runner runs as root, so its systemd task backend needs no sudo. Set environment.runner_user");
-                System.out.println("in the Runner's config to the account tasks should run as (root tasks are refused by default).");
+                if (taskUser.isBlank()) {
+                    System.out.println("The Runner runs as root, so its systemd task backend needs no sudo. Set environment.runner_user");
+                    System.out.println("in the Runner's config to the account tasks should run as (root tasks are refused by default).");
+                } else {
+                    System.out.println("The Runner runs as root, so its systemd task backend needs no sudo; tasks run as '" + taskUser + "'.");
+                }
                 System.out.println("If you later run the Runner as another account, add with visudo:");
                 runnerAccount = "<runner account>";
             } else {

@@ -15,7 +15,6 @@ import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,8 +217,8 @@ public final class DockerEngine {
 
         Stream(SocketChannel channel) {
             this.channel = channel;
-            this.rawIn = new BufferedInputStream(Channels.newInputStream(channel), 65536);
-            this.out = Channels.newOutputStream(channel);
+            this.rawIn = new BufferedInputStream(new ChannelIn(channel), 65536);
+            this.out = new ChannelOut(channel);
         }
 
         public int status() { return status; }
@@ -266,6 +265,33 @@ public final class DockerEngine {
         @Override public void close() {
             cancelTimeout();
             try { channel.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /**
+     * Stream adapters that call the channel directly. The JDK's Channels.newInputStream/newOutputStream take the
+     * channel's blocking lock for every call, so a blocked read (terminal output) would stall every write (input).
+     */
+    static final class ChannelIn extends InputStream {
+        private final SocketChannel ch;
+        ChannelIn(SocketChannel ch) { this.ch = ch; }
+        @Override public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+        }
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            return ch.read(java.nio.ByteBuffer.wrap(b, off, len));
+        }
+    }
+
+    static final class ChannelOut extends OutputStream {
+        private final SocketChannel ch;
+        ChannelOut(SocketChannel ch) { this.ch = ch; }
+        @Override public void write(int b) throws IOException { write(new byte[]{(byte) b}, 0, 1); }
+        @Override public synchronized void write(byte[] b, int off, int len) throws IOException {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b, off, len);
+            while (bb.hasRemaining()) ch.write(bb);
         }
     }
 

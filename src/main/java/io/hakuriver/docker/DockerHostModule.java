@@ -2,7 +2,7 @@ package io.hakuriver.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.config.HakuConfig;
-import io.hakuriver.host.ApiException;
+import io.hakuriver.http.ApiException;
 import io.hakuriver.host.HostModule;
 import io.hakuriver.host.RouteRegistry;
 import io.hakuriver.util.Json;

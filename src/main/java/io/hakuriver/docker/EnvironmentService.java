@@ -2,7 +2,7 @@ package io.hakuriver.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hakuriver.host.ApiException;
+import io.hakuriver.http.ApiException;
 import io.hakuriver.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,9 +86,21 @@ public final class EnvironmentService {
             body.put("Image", image);
             body.putArray("Cmd").add("sleep").add("infinity");
             body.putObject("Labels").put(LABEL_ENVIRONMENT, name);
+            // An init process as PID 1 makes `sleep infinity` stop at once on SIGTERM instead of after the 10 s timeout.
+            body.putObject("HostConfig").put("Init", true);
             final String n = name;
             call(() -> engine.expect("POST", "/containers/create?name=" + DockerEngine.q(n), body, SHORT), "create container '" + name + "'");
-            call(() -> engine.expect("POST", "/containers/" + n + "/start", null, SHORT, 304), "start container '" + name + "'");
+            try {
+                call(() -> engine.expect("POST", "/containers/" + n + "/start", null, SHORT, 304), "start container '" + name + "'");
+            } catch (ApiException noInit) {
+                if (noInit.status == 503) throw noInit;
+                // Engines without docker-init: retry the plain way.
+                LOG.debug("start with init failed ({}); retrying without", noInit.detail);
+                call(() -> engine.call("DELETE", "/containers/" + n + "?force=1", null, SHORT), "remove container '" + n + "'");
+                body.remove("HostConfig");
+                call(() -> engine.expect("POST", "/containers/create?name=" + DockerEngine.q(n), body, SHORT), "create container '" + n + "'");
+                call(() -> engine.expect("POST", "/containers/" + n + "/start", null, SHORT, 304), "start container '" + n + "'");
+            }
             LOG.info("Created environment container {} from {}", name, image);
             return "Container '" + name + "' created or already exists.";
         } finally {

@@ -87,7 +87,6 @@ public final class ServiceSetup {
                 listen(cfg.network().hostBindIp(), cfg.network().hostPort()), sudo);
         String refusal = UnitFileGenerator.noNewPrivilegesRefusal(o, role);
         if (refusal != null) warnings.add(refusal);
-        if (flags.docker() && role == Role.HOST) warnings.add("--docker applies to the Runner unit only; the Host unit is unchanged.");
         return new Result(o, cfg, warnings);
     }
 

@@ -130,7 +130,12 @@ public final class UnitFileGenerator {
         u.append("ExecStart=").append(String.join(" ", exec)).append('\n');
         u.append("Restart=on-failure\n");
         u.append("RestartSec=5\n");
-        if (o.watchdogSec() != null) u.append("WatchdogSec=").append(o.watchdogSec()).append('\n');
+        if (o.watchdogSec() != null) {
+            u.append("WatchdogSec=").append(o.watchdogSec()).append('\n');
+            // On a missed ping systemd sends SIGABRT; a process that cannot act on it (stopped, stuck in the kernel)
+            // would otherwise get SIGKILL only after the 90 s default.
+            u.append("TimeoutAbortSec=10\n");
+        }
         // Runner: stopping or restarting the agent must not kill running tasks; the new agent re-attaches to them.
         if (role == Role.RUNNER) u.append("KillMode=process\n");
         u.append("Environment=\"PATH=").append(escapeQuoted(o.path())).append("\"\n");

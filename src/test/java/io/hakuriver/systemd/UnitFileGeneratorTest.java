@@ -65,7 +65,7 @@ class UnitFileGeneratorTest {
     void notifyWatchdogEnvFileLimitsAndDocker() {
         Options o = opts(false, true, 20, Path.of("/etc/hakuriver/env"), false, true, "200%", "4G", "alice");
         String runner = UnitFileGenerator.runnerService(o);
-        assertThat(runner).contains("Type=notify\n", "WatchdogSec=20\n", "EnvironmentFile=/etc/hakuriver/env\n", "CPUQuota=200%\n",
+        assertThat(runner).contains("Type=notify\n", "WatchdogSec=20\n", "TimeoutAbortSec=10\n", "EnvironmentFile=/etc/hakuriver/env\n", "CPUQuota=200%\n",
                 "MemoryMax=4G\n", "After=network.target docker.service\n", "Requires=docker.service\n");
         // --docker concerns the Runner only
         assertThat(UnitFileGenerator.hostService(o)).doesNotContain("docker.service");

@@ -1,0 +1,115 @@
+package io.hakuriver.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.client.HostClient;
+import io.hakuriver.util.Times;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * (b) What the cluster adds to a trivial task: sequential {@code /bin/true} tasks ({@code --container NULL},
+ * plain-process backend) through a real Host and a real Runner, measured from the task's own timestamps
+ * ({@code submitted_at} set by the Host, {@code completed_at} by the Runner when it saw the exit), minus the bare
+ * spawn time of {@code /bin/true} measured here with ProcessBuilder. Also reported: the client's view (submit
+ * call → /status shows completed, polled every {@value #POLL_MS} ms), which adds the completion update's trip.
+ */
+final class TaskOverheadBench {
+    static final double TARGET_MEDIAN_MS = 15;
+    static final long POLL_MS = 2;
+    private static final Set<String> FINAL = Set.of("completed", "failed", "killed", "killed_oom", "lost");
+
+    private final Report out;
+    private final BenchMain.Setup setup;
+
+    TaskOverheadBench(Report out, BenchMain.Setup setup) { this.out = out; this.setup = setup; }
+
+    void run() throws Exception {
+        int tasks = Params.integer("bench.b.tasks", 300);
+        int warmup = Params.integer("bench.b.warmup", 30);
+        out.section("(b) submit -> completed overhead, " + warmup + " warm-up + " + tasks + " sequential /bin/true tasks, plain-process backend");
+        long bare = new Stats(spawnTimes(List.of("/bin/true"), null, 200)).median();
+        Path exitFile = Files.createTempFile("bench-exit", ".txt");
+        // what the plain-process backend actually spawns for a task (its constant wrapper, see ProcessBackend)
+        List<String> wrapped = List.of("setsid", "/bin/sh", "-c", "\"$@\"; s=$?; echo $s > \"$0\"; exit $s", exitFile.toString(), "/bin/true");
+        long wrappedMedian = new Stats(spawnTimes(wrapped, exitFile, 200)).median();
+        Files.deleteIfExists(exitFile);
+        out.line("  bare spawn of /bin/true (ProcessBuilder, this JVM): median %s; with the backend's setsid+sh wrapper: median %s",
+                Stats.ms(bare), Stats.ms(wrappedMedian));
+
+        try (LaunchedCluster cluster = setup.cluster(1)) {
+            cluster.startHost();
+            cluster.startRunner("bench-1");
+            HostClient c = cluster.client();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("command", "/bin/true");
+            body.put("arguments", List.of());
+            body.put("env_vars", Map.of());
+            body.put("required_cores", 1);
+            body.put("container_name", "NULL");
+            body.put("targets", List.of("bench-1"));
+            for (int i = 0; i < warmup; i++) runOne(c, body);
+            long[] total = new long[tasks], accept = new long[tasks], client = new long[tasks], overhead = new long[tasks];
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                Sample s = runOne(c, body);
+                if (!"completed".equals(s.status) && problems.size() < 5) problems.add(s.id + " ended " + s.status);
+                total[i] = s.submitToCompleted;
+                accept[i] = s.submitToStarted;
+                client[i] = s.clientNanos;
+                overhead[i] = s.submitToCompleted - bare;
+            }
+            Stats ov = new Stats(overhead);
+            out.target("median overhead (timestamps - bare spawn)", Stats.ms(ov.median()), "<= 15 ms", ov.median() / 1e6 <= TARGET_MEDIAN_MS);
+            out.line("  overhead:                        %s", ov.summary());
+            out.line("  submitted_at -> completed_at:    %s", new Stats(total).summary());
+            out.line("  submitted_at -> started_at:      %s   (Host queue + /run + Runner accept)", new Stats(accept).summary());
+            out.line("  client submit -> sees completed: %s   (adds the /update trip and <= %d ms polling)", new Stats(client).summary(), POLL_MS);
+            out.line("  tasks not completed: %s", problems.isEmpty() ? "none" : problems);
+        }
+    }
+
+    private record Sample(String id, String status, long submitToStarted, long submitToCompleted, long clientNanos) {}
+
+    private static Sample runOne(HostClient c, Map<String, Object> body) throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode r = c.post("/submit", body);
+        String id = r.path("task_ids").get(0).asText();
+        JsonNode st;
+        long deadline = t0 + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            st = c.get("/status/" + id);
+            if (FINAL.contains(st.path("status").asText())) break;
+            if (System.nanoTime() > deadline) throw new IllegalStateException("task " + id + " still " + st.path("status").asText() + " after 30 s");
+            Thread.sleep(POLL_MS);
+        }
+        long clientNanos = System.nanoTime() - t0;
+        Instant sub = Times.parse(st.path("submitted_at").asText(null));
+        Instant started = Times.parse(st.path("started_at").asText(null));
+        Instant done = Times.parse(st.path("completed_at").asText(null));
+        long toStart = started == null ? 0 : Duration.between(sub, started).toNanos();
+        long toDone = done == null ? 0 : Duration.between(sub, done).toNanos();
+        return new Sample(id, st.path("status").asText(), toStart, toDone, clientNanos);
+    }
+
+    /** Times {@code n} spawn-and-wait cycles of {@code argv} (output discarded), in ns. */
+    static long[] spawnTimes(List<String> argv, Path cleanup, int n) throws Exception {
+        long[] t = new long[n];
+        for (int i = -20; i < n; i++) { // the first 20 warm up the JDK's process machinery
+            long s = System.nanoTime();
+            Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor();
+            if (i >= 0) t[i] = System.nanoTime() - s;
+            if (cleanup != null) Files.deleteIfExists(cleanup);
+        }
+        return t;
+    }
+}
