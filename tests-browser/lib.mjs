@@ -94,3 +94,15 @@ export async function until(fn, { timeout = 20000, interval = 250, what = 'condi
   }
   throw new Error(`timed out after ${timeout} ms waiting for ${what}${last instanceof Error ? ': ' + last.message : ''}`);
 }
+
+/**
+ * Opens a dashboard page the way a user gets there: load "/" once, then navigate inside the app (as a click on
+ * a link does). Reloads of deep links are tested on their own in main-flow.mjs.
+ */
+export async function open(page, baseUrl, path) {
+  if (!page.url().startsWith(baseUrl) || !(await page.locator('#view').count())) {
+    await page.goto(baseUrl + '/');
+    await page.waitForSelector('#view');
+  }
+  await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, path);
+}

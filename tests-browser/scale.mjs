@@ -4,7 +4,7 @@
 //
 //   HAKURIVER_TOKEN=<token> EXPECT_TASKS=1000 EXPECT_NODES=20 node tests-browser/scale.mjs http://127.0.0.1:8000
 
-import { args, assert, finish, launch, screenshot, step, until } from './lib.mjs';
+import { args, assert, finish, launch, open, screenshot, step, until } from './lib.mjs';
 
 const { baseUrl, token } = args();
 const expectTasks = Number(process.env.EXPECT_TASKS || 1000);
@@ -31,12 +31,15 @@ page.on('response', async (res) => {
 const total = async () => Number((/of (\d+)/.exec(await page.locator('[data-testid=page-info]').textContent()) || [])[1]);
 
 await step(`task list shows the first page of ${expectTasks}+ tasks quickly`, page, async () => {
+  await open(page, baseUrl, '/');
+  await page.waitForSelector('[data-testid=nodes-online]');
+  // From the click on "Tasks" to the first page of rows: one /tasks request with limit=50 and its rendering.
   const t0 = Date.now();
-  await page.goto(baseUrl + '/tasks');
-  await until(async () => (await total()) >= expectTasks, { what: `"of ${expectTasks}"` });
+  await page.click('nav a[data-nav=tasks]');
+  await until(async () => (await total()) >= expectTasks, { interval: 20, what: `"of ${expectTasks}"` });
   const ms = Date.now() - t0;
   console.log(`metric tasks_page_first_render_ms=${ms} total=${await total()}`);
-  assert(ms < 3000, `first page took ${ms} ms`);
+  assert(ms < 2000, `first page took ${ms} ms`);
   assert((await page.locator('table.tasks tbody tr').count()) === 50, 'one page of 50 rows');
   await screenshot(page, '10-tasks-1000');
 });
@@ -72,14 +75,14 @@ await step('polling stays light and the page responsive', page, async () => {
 });
 
 await step(`overview and nodes with ${expectNodes} nodes`, page, async () => {
-  await page.goto(baseUrl + '/');
+  await open(page, baseUrl, '/');
   await until(async () => (await page.locator('#view table tbody tr').count()) === expectNodes, { what: `${expectNodes} node rows` });
   await until(async () => /^\d+$/.test(await page.locator('[data-count=completed]').textContent()), { what: 'counts' });
   await page.waitForTimeout(2500);
   await screenshot(page, '11-overview-20-nodes');
   await page.evaluate(() => { window.__longTasks = []; });
-  await page.goto(baseUrl + '/nodes');
-  await until(async () => (await page.locator('table.nodes tbody').count()) === expectNodes, { what: `${expectNodes} nodes on /nodes` });
+  await open(page, baseUrl, '/nodes');
+  await until(async () => (await page.locator('table.nodes > tbody').count()) === expectNodes, { what: `${expectNodes} nodes on /nodes` });
   await page.waitForTimeout(6000);
   const worst = Math.max(0, ...(await page.evaluate(() => window.__longTasks)));
   console.log(`metric nodes_page_worst_longtask_ms=${worst.toFixed(0)}`);

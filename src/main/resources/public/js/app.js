@@ -29,6 +29,7 @@ export function navigate(url, { replace = false } = {}) {
 
 function render() {
   if (unmount) { unmount(); unmount = null; }
+  document.querySelectorAll('dialog[open]').forEach((d) => d.close()); // dialogs belong to the page left
   view.replaceChildren();
   const path = location.pathname;
   const route = ROUTES.find((r) => r.re.test(path));

@@ -73,10 +73,11 @@ export function confirmDialog(message, confirmLabel = 'Confirm') {
     const ok = h('button', { type: 'button', class: 'danger', 'data-confirm': 'yes' }, confirmLabel);
     const cancel = h('button', { type: 'button' }, 'Cancel');
     const dlg = h('dialog', { class: 'confirm' }, h('p', {}, message), h('div', { class: 'actions' }, cancel, ok));
-    const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };
-    ok.addEventListener('click', () => done(true));
-    cancel.addEventListener('click', () => done(false));
-    dlg.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
+    let answer = false;
+    // Closed by a button, Escape, or a page change (the router closes open dialogs): resolve either way.
+    dlg.addEventListener('close', () => { dlg.remove(); resolve(answer); });
+    ok.addEventListener('click', () => { answer = true; dlg.close(); });
+    cancel.addEventListener('click', () => dlg.close());
     document.body.append(dlg);
     dlg.showModal();
     ok.focus();

@@ -39,7 +39,10 @@ export async function openTerminal(name) {
   const ws = new WebSocket(terminalUrl(name));
   const send = (msg) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg)); };
   // The original dashboard never sent resize (F5); here every size change of the terminal is reported.
-  const sendSize = () => send({ type: 'resize', rows: term.rows, cols: term.cols });
+  const sendSize = () => {
+    dlg.dataset.size = `${term.rows}x${term.cols}`; // visible to tests and to curious users in devtools
+    send({ type: 'resize', rows: term.rows, cols: term.cols });
+  };
   term.onResize(sendSize);
   term.onData((data) => send({ type: 'input', data }));
   ws.addEventListener('open', () => { status.textContent = 'connected'; sendSize(); term.focus(); });

@@ -6,7 +6,9 @@ import io.hakuriver.http.ApiException;
 import io.hakuriver.host.HostModule;
 import io.hakuriver.host.RouteRegistry;
 import io.hakuriver.util.Json;
+import io.hakuriver.http.Auth;
 import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class DockerHostModule implements HostModule {
     private static final Logger LOG = LoggerFactory.getLogger(DockerHostModule.class);
+
+    private static final String TERMINAL = "/docker/host/containers/{container_name}/terminal";
 
     private final HakuConfig config;
     private final EnvironmentService envs;
@@ -56,7 +60,16 @@ public class DockerHostModule implements HostModule {
         });
         routes.get("/docker/list", ctx -> json(ctx, 200, envs.listTarballs()));
         routes.get("/docker/operations", ctx -> json(ctx, 200, progress.snapshot()));
-        routes.ws("/docker/host/containers/{container_name}/terminal", ws -> {
+        // The terminal is a root shell: check the token before the upgrade on every path the terminal is served at
+        // (Authorization: Bearer, or ?token= for browsers), whatever the Host's global filters do.
+        Auth auth = new Auth(config.resolvedToken());
+        for (String prefix : new String[]{"", "/api", "/api/api"}) {
+            routes.raw().wsBeforeUpgrade(prefix + TERMINAL, ctx -> {
+                if (!auth.accepts(Auth.presented(ctx, true)))
+                    throw new UnauthorizedResponse("Missing or invalid token for the terminal: send 'Authorization: Bearer <token>' or ?token=.");
+            });
+        }
+        routes.ws(TERMINAL, ws -> {
             ws.onConnect(ctx -> {
                 TerminalSession t = TerminalSession.open(envs, ctx, ctx.pathParam("container_name"));
                 if (t != null) terminals.put(ctx.sessionId(), t);

@@ -48,7 +48,13 @@ public final class ClusterState {
         this.tasks = new TaskStore(db);
         this.nodeStore = new NodeStore(db);
         synchronized (db.lock()) {
-            for (NodeRecord n : nodeStore.all()) { nodes.put(n.hostname, n); usage.put(n.hostname, new NodeUsage()); }
+            Instant now = Instant.now();
+            for (NodeRecord n : nodeStore.all()) {
+                // the Host was down, not necessarily the runners: give every node a full timeout to check in again
+                if (n.online()) n.lastHeartbeat = now;
+                nodes.put(n.hostname, n);
+                usage.put(n.hostname, new NodeUsage());
+            }
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
                 if (t.status == TaskStatus.PENDING) queue.put(t.taskId, t);

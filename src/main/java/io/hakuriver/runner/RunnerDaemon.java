@@ -196,7 +196,9 @@ public final class RunnerDaemon implements AutoCloseable {
         lastTick.set(System.nanoTime());
         try {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("running_tasks", agent.runningIds());
+            java.util.Set<Long> running = new java.util.LinkedHashSet<>(agent.runningIds());
+            running.addAll(outbox.pendingTaskIds()); // finished, but the Host has not heard it yet
+            body.put("running_tasks", new java.util.ArrayList<>(running));
             body.put("killed_tasks", java.util.List.of());
             body.put("cpu_percent", facts.cpuPercent());
             long total = facts.totalRamBytes(), used = facts.usedRamBytes();
@@ -211,6 +213,8 @@ public final class RunnerDaemon implements AutoCloseable {
                 throw new ReRegister();
             } else if (status != 200) {
                 log.warn("Heartbeat answered HTTP {}", status);
+            } else {
+                outbox.nudge();
             }
         } catch (ReRegister r) {
             throw r; // ends this periodic task; the loop below re-registers and schedules a new one

@@ -30,6 +30,7 @@ public final class UpdateOutbox implements AutoCloseable {
     private final Object signal = new Object();
     private volatile boolean running = true;
     private volatile int pending;
+    private volatile boolean nudged;
 
     /** @param deliver returns true when the Host acknowledged (2xx) or definitively refused the update (4xx but 401/408/429) */
     public UpdateOutbox(Path dir, Predicate<UpdateRequest> deliver) throws IOException {
@@ -60,6 +61,24 @@ public final class UpdateOutbox implements AutoCloseable {
     }
 
     public int pending() { return pending; }
+
+    /** Tasks with updates not yet acknowledged: the heartbeat keeps reporting them so the Host does not lose them. */
+    public java.util.Set<Long> pendingTaskIds() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        try {
+            for (Path p : files()) {
+                String n = p.getFileName().toString();
+                try { ids.add(Long.parseLong(n.substring(n.indexOf('-') + 1, n.length() - ".json".length()))); }
+                catch (RuntimeException ignored) { }
+            }
+        } catch (IOException ignored) { }
+        return ids;
+    }
+
+    /** The Host answered something else just now: retry delivery at once instead of waiting out the back-off. */
+    public void nudge() {
+        if (pending > 0) { synchronized (signal) { nudged = true; signal.notifyAll(); } }
+    }
 
     private List<Path> files() throws IOException {
         List<Path> out = new ArrayList<>();
@@ -92,8 +111,9 @@ public final class UpdateOutbox implements AutoCloseable {
                     backoff = 200;
                 }
                 if (!progressed) {
-                    Thread.sleep(backoff);
-                    backoff = Math.min(backoff * 2, 10_000);
+                    synchronized (signal) { if (!nudged) signal.wait(backoff); }
+                    if (nudged) { nudged = false; backoff = 200; }
+                    else backoff = Math.min(backoff * 2, 10_000);
                 }
             } catch (InterruptedException e) {
                 return;

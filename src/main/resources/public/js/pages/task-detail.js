@@ -38,6 +38,8 @@ export function mount(view, { params, setTitle }) {
     message.hidden = !t.error_message;
     const sig = JSON.stringify(t);
     if (sig !== lastSig) { lastSig = sig; renderFacts(facts, t); }
+    const runTime = facts.querySelector('[data-field=run_time]');
+    if (runTime) setText(runTime, formatDuration(taskDuration(t))); // ticks while the task runs
     // Logs follow while the task can still write; one last read after it ended picks up the tail.
     const final = isFinal(t.status);
     stdout.follow(!final);
@@ -71,7 +73,7 @@ function renderFacts(dl, t) {
     ...row('Submitted', formatTime(t.submitted_at)),
     ...row('Started', formatTime(t.started_at)),
     ...row('Completed', formatTime(t.completed_at)),
-    ...row('Run time', formatDuration(taskDuration(t))),
+    ...row('Run time', formatDuration(taskDuration(t)), 'run_time'),
     ...row('Exit code', t.exit_code === null || t.exit_code === undefined ? '–' : String(t.exit_code), 'exit_code'),
     ...row('Unit', h('span', { class: 'mono' }, t.systemd_unit_name || '–')),
     ...row('Log files', multiline([t.stdout_path, t.stderr_path].filter(Boolean))),

@@ -129,6 +129,7 @@ function updateRow(tr, t) {
   setText(td[1], truncate(cmd, 60));
   td[1].title = cmd;
   updateBadge(td[2].firstChild, t);
+  td[2].title = t.error_message || ''; // why it failed, without opening the task
   const node = t.assigned_node || t.assigned_node_hostname;
   setText(td[3], node ? node + (t.target_numa_node_id !== null && t.target_numa_node_id !== undefined ? `:${t.target_numa_node_id}` : '') : '–');
   setText(td[4], t.required_cores);

@@ -86,6 +86,12 @@ final class FootprintBench {
             out.target("Host RSS after " + rounds * perRound + " tasks", fmt(hostLast.rssMib()), "<= 128 MiB", hostLast.rssMib() <= HOST_TARGET_MIB);
             out.target("Runner RSS after " + rounds * perRound + " tasks", fmt(runnerLast.rssMib()), "<= 64 MiB", runnerLast.rssMib() <= RUNNER_TARGET_MIB);
             out.line("  growth idle -> end: host %+.1f MiB, runner %+.1f MiB", hostLast.rssMib() - hostIdle.rssMib(), runnerLast.rssMib() - runnerIdle.rssMib());
+            if (Boolean.getBoolean("bench.nmt")) {
+                out.line("  native memory tracking, host:");
+                for (String l : ProcStats.nativeMemory(host)) out.line("    " + l);
+                out.line("  native memory tracking, runner:");
+                for (String l : ProcStats.nativeMemory(runner)) out.line("    " + l);
+            }
         }
     }
 

@@ -130,6 +130,8 @@ final class LaunchedCluster implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("HAKURIVER_JAR", jar.toString());
         env.put("HOME", dir.toString()); // no ~/.hakuriver/config.toml of this machine leaks in
+        // -Dbench.nmt: the JVM's native memory tracking, added on top of the launcher's own flags
+        if (Boolean.getBoolean("bench.nmt")) env.put("JAVA_TOOL_OPTIONS", "-XX:NativeMemoryTracking=summary");
         for (String k : List.of("HAKURIVER_CONFIG", "HAKURIVER_TOKEN", "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID")) env.remove(k);
         return pb.start(); // the launcher execs java: this pid is the JVM's
     }

@@ -3,30 +3,37 @@ package io.hakuriver.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads memory and CPU figures of a process from /proc (Linux). */
 final class ProcStats {
     private ProcStats() {}
 
-    /** Resident set sizes in KiB: total, anonymous (heap, metaspace, code), file-backed (jar, libjvm), peak. */
-    record Memory(long rssKb, long anonKb, long fileKb, long hwmKb) {
+    /** Resident set sizes in KiB: total, anonymous (heap, metaspace, code, malloc), file-backed (jar, libjvm), peak; thread count. */
+    record Memory(long rssKb, long anonKb, long fileKb, long hwmKb, int threads) {
         String mib(long kb) { return String.format(Locale.ROOT, "%.1f MiB", kb / 1024.0); }
         @Override public String toString() {
-            return "VmRSS " + mib(rssKb) + " (anon " + mib(anonKb) + ", file " + mib(fileKb) + "), VmHWM " + mib(hwmKb);
+            return "VmRSS " + mib(rssKb) + " (anon " + mib(anonKb) + ", file " + mib(fileKb) + "), VmHWM " + mib(hwmKb) + ", " + threads + " threads";
         }
         double rssMib() { return rssKb / 1024.0; }
     }
 
     static Memory memory(long pid) throws IOException {
         long rss = 0, anon = 0, file = 0, hwm = 0;
+        int threads = 0;
         for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
             if (l.startsWith("VmRSS:")) rss = kb(l);
             else if (l.startsWith("RssAnon:")) anon = kb(l);
             else if (l.startsWith("RssFile:")) file = kb(l);
             else if (l.startsWith("VmHWM:")) hwm = kb(l);
+            else if (l.startsWith("Threads:")) threads = (int) kb(l);
         }
-        return new Memory(rss, anon, file, hwm);
+        return new Memory(rss, anon, file, hwm, threads);
     }
 
     private static long kb(String line) {
@@ -50,6 +57,31 @@ final class ProcStats {
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
+    }
+
+    /**
+     * The JVM's own account of its memory (needs -XX:NativeMemoryTracking=summary, see -Dbench.nmt): one line per
+     * category with its committed size, largest first.
+     */
+    static List<String> nativeMemory(long pid) {
+        List<String> out = new ArrayList<>();
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
+                    "VM.native_memory", "summary").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            Matcher m = Pattern.compile("(?m)^-?\\s*([A-Za-z][A-Za-z .]*?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)").matcher(text);
+            List<Map.Entry<String, Long>> rows = new ArrayList<>();
+            while (m.find()) rows.add(Map.entry(m.group(1).trim(), Long.parseLong(m.group(3))));
+            rows.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+            Matcher total = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(text);
+            if (total.find()) out.add(String.format(Locale.ROOT, "%-28s committed %8.1f MiB", "Total (NMT)", Long.parseLong(total.group(2)) / 1024.0));
+            for (var r : rows) out.add(String.format(Locale.ROOT, "%-28s committed %8.1f MiB", r.getKey(), r.getValue() / 1024.0));
+            if (out.isEmpty()) out.add("(no NMT data: " + text.trim().replace('\n', ' ') + ")");
+        } catch (Exception e) {
+            out.add("(jcmd failed: " + e + ")");
+        }
+        return out;
     }
 
     static String loadAverage() {

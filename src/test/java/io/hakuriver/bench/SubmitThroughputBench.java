@@ -46,6 +46,7 @@ final class SubmitThroughputBench {
                 SubmitLoad.run(cluster.hostUrl(), body, warmup, clients);
                 long hostCpu0 = ProcStats.cpuMillis(pid), selfCpu0 = ProcStats.cpuMillis(ProcessHandle.current().pid());
                 long beats0 = sim.heartbeats.get(), beatNs0 = sim.heartbeatNanos.get();
+                JfrProfile profile = JfrProfile.enabled() ? JfrProfile.start(pid, "a-" + mode + "-host") : null;
                 SubmitLoad.Result r = SubmitLoad.run(cluster.hostUrl(), body, submits, clients);
                 long hostCpu = ProcStats.cpuMillis(pid) - hostCpu0, selfCpu = ProcStats.cpuMillis(ProcessHandle.current().pid()) - selfCpu0;
                 long beats = sim.heartbeats.get() - beats0, beatNs = sim.heartbeatNanos.get() - beatNs0;
@@ -66,6 +67,7 @@ final class SubmitThroughputBench {
                 out.line("  tasks at the Host afterwards: pending %d, assigning %d, failed %d (submitted %d); /run calls received %d",
                         pending, assigning, failed, warmup + submits, sim.runCalls.get());
                 out.line("  host RSS after the run: %s", ProcStats.memory(pid));
+                if (profile != null) profile.stopAndSummarize(out, "of the Host during the measured submits");
             }
         }
     }

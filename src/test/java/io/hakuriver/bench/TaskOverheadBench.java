@@ -56,6 +56,8 @@ final class TaskOverheadBench {
             body.put("container_name", "NULL");
             body.put("targets", List.of("bench-1"));
             for (int i = 0; i < warmup; i++) runOne(c, body);
+            JfrProfile hostProfile = JfrProfile.enabled() ? JfrProfile.start(cluster.hostPid(), "b-host") : null;
+            JfrProfile runnerProfile = JfrProfile.enabled() ? JfrProfile.start(cluster.runnerPid("bench-1"), "b-runner") : null;
             long[] total = new long[tasks], accept = new long[tasks], client = new long[tasks], overhead = new long[tasks];
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < tasks; i++) {
@@ -73,6 +75,8 @@ final class TaskOverheadBench {
             out.line("  submitted_at -> started_at:      %s   (Host queue + /run + Runner accept)", new Stats(accept).summary());
             out.line("  client submit -> sees completed: %s   (adds the /update trip and <= %d ms polling)", new Stats(client).summary(), POLL_MS);
             out.line("  tasks not completed: %s", problems.isEmpty() ? "none" : problems);
+            if (hostProfile != null) hostProfile.stopAndSummarize(out, "of the Host during the measured tasks");
+            if (runnerProfile != null) runnerProfile.stopAndSummarize(out, "of the Runner during the measured tasks");
         }
     }
 

@@ -43,6 +43,8 @@ class DashboardBrowserIT {
     private static final String RUNNER = "dash-runner";
     private static final int FAKE_NODES = 19;      // + the real Runner = 20 nodes
     private static final int SCALE_TASKS = 1000;
+    /** Made by the Docker test environment script (busybox-static imported with `docker import`). */
+    private static final String DOCKER_IMAGE = "hakuriver-test/busybox:1";
 
     private final Path repo = Path.of("").toAbsolutePath();
     private final Path browserDir = repo.resolve("tests-browser");
@@ -135,6 +137,28 @@ class DashboardBrowserIT {
     }
 
     @Test @Order(2)
+    void deepLinksReloadIntoTheDashboard() throws Exception {
+        JsonNode newest = Json.MAPPER.readTree(get("/tasks?limit=1").body());
+        String taskId = newest.size() > 0 ? newest.get(0).path("task_id").asText() : "1";
+        runScript("deep-links.mjs", Duration.ofMinutes(2), Map.of("TASK_ID", taskId));
+    }
+
+    @Test @Order(3)
+    void dockerPageContainerTerminalAndTarball() throws Exception {
+        Env.requireDockerImage(DOCKER_IMAGE);
+        String env = "dash-it-" + Long.toString(System.nanoTime(), 36);
+        try {
+            runScript("docker-flow.mjs", Duration.ofMinutes(5), Map.of("DOCKER_ENV", env, "DOCKER_IMAGE", DOCKER_IMAGE));
+        } finally {
+            // The Host created these (it cannot label them for us): remove them by their exact names.
+            Env.run("docker", "rm", "-f", env);
+            for (String ref : dockerLines("docker", "image", "ls", "--filter", "reference=hakuriver/" + env, "--format", "{{.Repository}}:{{.Tag}}")) {
+                Env.run("docker", "image", "rm", "-f", ref);
+            }
+        }
+    }
+
+    @Test @Order(4)
     void thousandTasksAndTwentyNodesStayResponsive() throws Exception {
         registerFakeNodes();
         submitMany();
@@ -143,12 +167,17 @@ class DashboardBrowserIT {
         runScript("scale.mjs", Duration.ofMinutes(3));
     }
 
-    @Test @Order(3)
+    @Test @Order(5)
     void nodeGoesOfflineWhenItsRunnerStops() throws Exception {
         assertThat(nodeStatus(RUNNER)).isEqualTo("online");
-        runner.destroy();
-        assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("runner stopped").isTrue();
-        runScript("node-offline.mjs", Duration.ofMinutes(2));
+        // The script shows /nodes with the node online, then asks for the stop: the change must arrive live.
+        runScript("node-offline.mjs", Duration.ofMinutes(2), Map.of(), Map.of("stop-runner", () -> {
+            runner.destroy();
+            try {
+                assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("runner stopped").isTrue();
+            } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }));
+        assertThat(runner.isAlive()).as("the script asked for the runner stop").isFalse();
     }
 
     // ---- cluster helpers ----------------------------------------------------------------------------------
@@ -223,6 +252,13 @@ class DashboardBrowserIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static List<String> dockerLines(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
     }
@@ -230,8 +266,16 @@ class DashboardBrowserIT {
     // ---- browser ------------------------------------------------------------------------------------------
 
     /** Runs one Playwright script; its step lines go to this test's output and a failing step fails the test. */
-    private void runScript(String script, Duration timeout) throws Exception {
+    private void runScript(String script, Duration timeout) throws Exception { runScript(script, timeout, Map.of()); }
+
+    private void runScript(String script, Duration timeout, Map<String, String> env) throws Exception {
+        runScript(script, timeout, env, Map.of());
+    }
+
+    /** signals: a line "signal NAME" from the script runs the matching action (e.g. stop the Runner now). */
+    private void runScript(String script, Duration timeout, Map<String, String> env, Map<String, Runnable> signals) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", script, baseUrl).directory(browserDir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
         pb.environment().put("HAKURIVER_TOKEN", token);
         pb.environment().put("RUNNER_NAME", RUNNER);
         pb.environment().put("EXPECT_TASKS", String.valueOf(SCALE_TASKS));
@@ -246,6 +290,7 @@ class DashboardBrowserIT {
                 while ((line = r.readLine()) != null) {
                     System.out.println("[" + script + "] " + line);
                     synchronized (out) { out.append(line).append('\n'); }
+                    if (line.startsWith("signal ") && signals.containsKey(line.substring(7).trim())) signals.get(line.substring(7).trim()).run();
                 }
             } catch (IOException ignored) { /* process ended */ }
         });

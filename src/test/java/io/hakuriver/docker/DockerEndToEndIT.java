@@ -199,4 +199,38 @@ class DockerEndToEndIT {
         assertThat(t.path("status").asText()).as(t.toString()).isEqualTo("completed");
         assertThat(stdout(id)).isEqualTo("start\nend\n");
     }
+    @Test @Order(6)
+    void aRunnerWhoseDockerEngineIsDownFailsTasksClearlyAndSaysSoInItsHealth() throws Exception {
+        String down = fx.runner("down");
+        int port = Cluster.freePort();
+        String cfg = Files.readString(cluster.runner(node).config)
+                .replace("runner_port = " + cluster.runner(node).port, "runner_port = " + port)
+                .replace("name = \"" + node + "\"", "name = \"" + down + "\"")
+                .replace("state-" + node, "state-" + down);
+        Path cfgFile = fx.writeConfig("runner-down.toml", cfg);
+        List<String> argv = List.of(Env.javaBin().toString(), "-jar", Env.jar().toString(), "runner", "--config", cfgFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(fx.root.resolve("runner-down.log").toFile());
+        pb.environment().put("HOME", fx.root.toString());
+        pb.environment().put("DOCKER_HOST", "unix://" + fx.root.resolve("stopped-docker.sock")); // an engine that is not running
+        Process p = pb.start();
+        try {
+            cluster.awaitOnline(2);
+            JsonNode health = Json.tree(cluster.client().send("GET", "/health", null, Duration.ofSeconds(5)).body());
+            String runnerHealth = new io.hakuriver.client.HostClient("http://127.0.0.1:" + port, "").send("GET", "/health", null, Duration.ofSeconds(5)).body();
+            assertThat(runnerHealth).contains("Docker engine unreachable");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("command", "true");
+            body.put("arguments", List.of());
+            body.put("container_name", env);
+            body.put("targets", List.of(down));
+            String id = cluster.client().post("/submit", body).path("task_ids").path(0).asText();
+            JsonNode t = finished(id);
+            assertThat(t.path("status").asText()).isEqualTo("failed");
+            assertThat(t.path("error_message").asText()).contains("Docker engine unreachable");
+            assertThat(health).isNotNull();
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
 }

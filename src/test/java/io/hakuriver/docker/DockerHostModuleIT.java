@@ -184,6 +184,34 @@ class DockerHostModuleIT {
         assertThat(s.errors.get(0)).startsWith("Container '" + env + "' is not running (status: exited)");
     }
 
+    @Test
+    void terminalNeedsTheTokenWhenTheClusterHasOne() throws Exception {
+        HakuConfig tokenCfg = fx.config(fx.runner("tok"), "[security]\ntoken = \"t0k-" + fx.runId + "\"\n");
+        DockerHostModule m = new DockerHostModule(tokenCfg);
+        Javalin secured = serve(m);
+        try {
+            String env = fx.env("tok");
+            m.environments().createContainer(DockerFixture.BASE_IMAGE, env);
+            String path = "/api/docker/host/containers/" + env + "/terminal";
+            URI uri = URI.create("ws://127.0.0.1:" + secured.port() + path);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.newWebSocketBuilder().buildAsync(uri, new Session()).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class).hasStackTraceContaining("401");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.newWebSocketBuilder().header("Authorization", "Bearer wrong")
+                    .buildAsync(uri, new Session()).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class).hasStackTraceContaining("401");
+            for (boolean query : new boolean[]{false, true}) {
+                Session s = new Session();
+                WebSocket.Builder b = http.newWebSocketBuilder();
+                if (!query) b.header("Authorization", "Bearer t0k-" + fx.runId);
+                s.ws = b.buildAsync(query ? URI.create(uri + "?token=t0k-" + fx.runId) : uri, s).get(10, TimeUnit.SECONDS);
+                s.send(Map.of("type", "input", "data", "exit\n"));
+                assertThat(s.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+                assertThat(s.output()).startsWith("Terminal connected.");
+            }
+        } finally {
+            secured.stop();
+        }
+    }
+
     /** A minimal terminal client. */
     static final class Session implements WebSocket.Listener {
         final StringBuffer out = new StringBuffer();

@@ -1,6 +1,7 @@
 package io.hakuriver.hakurun;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.testsupport.Cluster;
 import io.hakuriver.testsupport.Env;
 import io.hakuriver.util.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -33,11 +34,15 @@ class SweepClusterIT {
     static final int MAX_RUNNING = 3;
 
     @TempDir static Path dir;
-    private LocalClusterProcesses cluster;
+    private Cluster cluster;
     private boolean sweepRegistered;
 
     @BeforeAll void startCluster() throws Exception {
-        cluster = new LocalClusterProcesses(dir, 2);
+        cluster = Cluster.start(dir);
+        // two nodes with 2 cores each: room for 4 one-core elements, so a limit of 3 is the Host's doing
+        cluster.addRunner("node1", "null_backend = \"process\"\n");
+        cluster.addRunner("node2", "null_backend = \"process\"\n");
+        cluster.awaitOnline(2);
         // `client sweep --help` would not tell: the plain client takes `sweep` as a command and prints its own help
         Cli probe = cli(List.of("client", "sweep", "--dry-run", "--", "true"), false);
         sweepRegistered = probe.code() == 0 && probe.out().equals("true\n");
@@ -51,23 +56,27 @@ class SweepClusterIT {
     record Cli(int code, String out, String err) {}
 
     private Cli cli(List<String> args, boolean withFallback) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString(), "-Duser.home=" + dir));
+        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Duser.home=" + dir));
         if (withFallback && !sweepRegistered) {
             Path testClasses = Path.of(ClientWithSweepMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             argv.addAll(List.of("-cp", Env.jar() + java.io.File.pathSeparator + testClasses, ClientWithSweepMain.class.getName()));
         } else {
             argv.addAll(List.of("-jar", Env.jar().toString()));
         }
-        argv.addAll(args);
+        // "client sweep -c CONFIG ...": the config goes to the sub-command that reads it
+        argv.add(args.get(0));
+        if (args.size() > 1) argv.addAll(List.of(args.get(1), "-c", cluster.hostConfig().toString()));
+        argv.addAll(args.subList(Math.min(2, args.size()), args.size()));
         String name = "cli-" + System.nanoTime();
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("HAKURIVER_CONFIG", cluster.config.toString());
+        pb.environment().remove("HAKURIVER_CONFIG");
+        pb.environment().put("HOME", dir.toString());
         Process p = pb.start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("client did not finish: " + argv + "\n" + Files.readString(err) + cluster.logs());
+            throw new AssertionError("client did not finish: " + argv + "\n" + Files.readString(err) + cluster.dumpLogs());
         }
         return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -90,16 +99,18 @@ class SweepClusterIT {
         AtomicBoolean polling = new AtomicBoolean(true);
         AtomicInteger maxActiveSeen = new AtomicInteger();
         AtomicInteger polls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> overLimitView = new java.util.concurrent.atomic.AtomicReference<>();
         Thread poller = new Thread(() -> {
             while (polling.get()) {
                 try {
-                    for (JsonNode t : cluster.get("/tasks?limit=1000")) {
+                    for (JsonNode t : get("/tasks?limit=1000")) {
                         if (t.path("batch_id").isNull()) continue;
                         String batch = t.path("batch_id").asText();
-                        JsonNode view = cluster.get("/batches/" + batch);
+                        JsonNode view = get("/batches/" + batch);
                         int active = view.path("counts").path("running").asInt() + view.path("counts").path("assigning").asInt()
                                 + view.path("counts").path("paused").asInt();
                         maxActiveSeen.accumulateAndGet(active, Math::max);
+                        if (active > MAX_RUNNING && overLimitView.get() == null) overLimitView.set(view.toPrettyString());
                         polls.incrementAndGet();
                         break;
                     }
@@ -129,13 +140,13 @@ class SweepClusterIT {
                 .contains("Not completed (4):");
         for (int i : new int[]{25, 50, 75, 100}) assertThat(sweep.out()).containsPattern("failed \\(exit 3\\) on node[12]: sh -c .* " + i + "\n");
 
-        JsonNode view = cluster.get("/batches/" + batchId);
+        JsonNode view = get("/batches/" + batchId);
         assertThat(view.path("batch_id").asText()).isEqualTo(batchId);
         assertThat(view.path("total").asInt()).isEqualTo(ELEMENTS);
         assertThat(view.path("max_running").asInt()).isEqualTo(MAX_RUNNING);
         assertThat(Json.MAPPER.convertValue(view.path("counts"), java.util.Map.class)).isEqualTo(java.util.Map.of("completed", 96, "failed", 4));
         assertThat(view.path("tasks")).hasSize(ELEMENTS);
-        assertThat(cluster.get("/tasks?batch_id=" + batchId + "&limit=1000")).hasSize(ELEMENTS);
+        assertThat(get("/tasks?batch_id=" + batchId + "&limit=1000")).hasSize(ELEMENTS);
 
         List<long[]> intervals = new ArrayList<>();
         Set<String> nodesUsed = new HashSet<>();
@@ -151,13 +162,13 @@ class SweepClusterIT {
             String id = t.path("task_id").asText();
             ids.add(id);
             // every element's output is in its own log, and only its own
-            String out = cluster.text("/task/" + id + "/stdout");
+            String out = text("/task/" + id + "/stdout");
             List<String> lines = out.lines().toList();
             assertThat(lines).as("stdout of element %d", i).hasSize(2);
             assertThat(lines.get(0)).startsWith("start " + i + " ");
             assertThat(lines.get(1)).startsWith("end " + i + " ");
             intervals.add(new long[]{Long.parseLong(lines.get(0).split(" ")[2]), Long.parseLong(lines.get(1).split(" ")[2])});
-            assertThat(cluster.text("/task/" + id + "/stderr")).isEqualTo(failing ? "failing " + i + "\n" : "");
+            assertThat(text("/task/" + id + "/stderr")).isEqualTo(failing ? "failing " + i + "\n" : "");
         }
         assertThat(ids).hasSize(ELEMENTS);
         assertThat(nodesUsed).as("elements spread over the cluster").containsExactlyInAnyOrder("node1", "node2");
@@ -165,7 +176,8 @@ class SweepClusterIT {
         int overlap = maxOverlap(intervals);
         System.err.println("SweepClusterIT: max concurrent elements from their own timestamps: " + overlap);
         assertThat(overlap).isLessThanOrEqualTo(MAX_RUNNING).isGreaterThanOrEqualTo(2);
-        assertThat(maxActiveSeen.get()).isLessThanOrEqualTo(MAX_RUNNING);
+        assertThat(maxActiveSeen.get()).as("batch view with more than %d active elements:%n%s", MAX_RUNNING, overLimitView.get())
+                .isLessThanOrEqualTo(MAX_RUNNING);
         assertThat(polls.get()).isGreaterThan(10);
 
         Cli show = client("batch", batchId);
@@ -180,14 +192,14 @@ class SweepClusterIT {
         JsonNode resp = Json.tree(sweep.out());
         String batchId = resp.path("batch_id").asText();
         assertThat(resp.path("task_ids")).hasSize(6);
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.get("/batches/" + batchId).path("counts").path("running").asInt() == 2);
-        JsonNode before = cluster.get("/batches/" + batchId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/batches/" + batchId).path("counts").path("running").asInt() == 2);
+        JsonNode before = get("/batches/" + batchId);
         assertThat(before.path("counts").path("pending").asInt()).isEqualTo(4);
 
         Cli kill = client("batch", batchId, "--kill", "--wait", "--poll-interval", "0.2");
         assertThat(kill.code()).isEqualTo(1);
         assertThat(kill.out()).contains("Kill requested for 6 tasks").contains("  killed 6\n");
-        JsonNode after = cluster.get("/batches/" + batchId);
+        JsonNode after = get("/batches/" + batchId);
         for (JsonNode t : after.path("tasks")) {
             assertThat(t.path("status").asText()).isEqualTo("killed");
         }
@@ -196,7 +208,7 @@ class SweepClusterIT {
         for (JsonNode t : after.path("tasks")) {
             String id = t.path("task_id").asText();
             try {
-                if (cluster.text("/task/" + id + "/stdout").startsWith("started ")) started++;
+                if (text("/task/" + id + "/stdout").startsWith("started ")) started++;
             } catch (IllegalStateException noLog) {
                 // 404: never started
             }
@@ -216,6 +228,15 @@ class SweepClusterIT {
         Cli unknown = client("batch", "123");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("404");
+    }
+
+    private JsonNode get(String path) { return cluster.client().get(path); }
+
+    /** A log endpoint's text; IllegalStateException for a non-200 answer (404 = nothing written). */
+    private String text(String path) {
+        var r = cluster.client().send("GET", path, null, Duration.ofSeconds(10));
+        if (r.statusCode() != 200) throw new IllegalStateException("GET " + path + " -> " + r.statusCode());
+        return r.body();
     }
 
     private static int maxOverlap(List<long[]> intervals) {

@@ -51,7 +51,8 @@ class RestartIT {
         c.stopRunner("n1", true);
         assertThat(TaskProcs.of(id)).as("task survives its runner").isNotEmpty();
         c.startRunner("n1");
-        JsonNode t = c.awaitTask(id, Duration.ofSeconds(30), Cluster::isFinal);
+        // a slow restart may briefly mark it lost; what matters is the real outcome once the runner re-attached
+        JsonNode t = c.awaitTask(id, Duration.ofSeconds(40), s -> s.equals("failed") || s.equals("completed"));
         assertThat(t.get("status").asText()).isEqualTo("failed");
         assertThat(t.get("exit_code").asInt()).as("exit code recovered after re-attach").isEqualTo(5);
         assertThat(Files.readString(c.sharedDir().resolve("task_outputs/" + id + ".out"))).isEqualTo("done\n");
@@ -63,10 +64,10 @@ class RestartIT {
         c = Cluster.start(tmp.resolve("c"));
         c.addRunner("n1", null);
         c.awaitOnline(1);
-        String id = submit("n1", "sleep 12; echo back");
+        String id = submit("n1", "sleep 20; echo back");
         c.awaitTask(id, Duration.ofSeconds(20), s -> s.equals("running"));
         c.stopRunner("n1", true);
-        JsonNode lost = c.awaitTask(id, Duration.ofSeconds(30), s -> s.equals("lost"));
+        JsonNode lost = c.awaitTask(id, Duration.ofSeconds(40), s -> s.equals("lost"));
         assertThat(lost.get("error_message").asText()).contains("went offline");
         c.startRunner("n1");
         c.awaitTask(id, Duration.ofSeconds(30), s -> s.equals("running"));

@@ -91,6 +91,7 @@ final class SystemdContainer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if ("1".equals(System.getenv("HAKURIVER_KEEP_CT"))) { System.err.println("keeping container " + name); return; }
         host(List.of("docker", "rm", "-f", name), Duration.ofSeconds(60));
     }
 }

@@ -39,6 +39,7 @@ class UnitFileGeneratorTest {
                 ExecStart=/usr/lib/jvm/java-17-openjdk-amd64/bin/java -XX:+UseSerialGC -Xss512k -jar /opt/hakuriver/hakuriver.jar host --config /etc/hakuriver/host.toml
                 Restart=on-failure
                 RestartSec=5
+                SuccessExitStatus=143
                 Environment="PATH=/usr/local/bin:/usr/bin:/bin"
 
                 [Install]

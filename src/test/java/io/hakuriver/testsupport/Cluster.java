@@ -77,7 +77,7 @@ public final class Cluster implements AutoCloseable {
             db_file = "%s"
             [timing]
             heartbeat_interval = 1
-            heartbeat_timeout_factor = 4
+            heartbeat_timeout_factor = 8
             cleanup_check_interval = 1
             [security]
             token = "%s"

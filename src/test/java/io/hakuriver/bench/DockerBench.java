@@ -1,0 +1,128 @@
+package io.hakuriver.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.client.HostClient;
+import io.hakuriver.testsupport.Cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 4 point 6: N trivial Docker tasks through a real Host + Runner (separate JVMs) against the same N
+ * {@code docker run --rm IMAGE true} calls made directly, at the same concurrency. Not a test: run it with
+ * bench/docker/run.sh [N] [CONCURRENCY]. Needs a Docker engine and the image hakuriver-test/busybox:1
+ * (scripts/testenv/docker.sh).
+ */
+public final class DockerBench {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int conc = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        String base = System.getProperty("hakuriver.test.image", "hakuriver-test/busybox:1");
+        String run = "b" + Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
+        String env = "bench-" + run, node = "bench-node-" + run;
+        Path dir = Files.createTempDirectory("hakuriver-bench-");
+        Cluster cluster = Cluster.start(dir, null, "[docker]\ndefault_container_name = \"" + env + "\"\ninitial_base_image = \"" + base + "\"\n");
+        try {
+            cluster.addRunner(node, "");
+            cluster.awaitOnline(1);
+            HostClient host = cluster.client();
+            Cluster.await(Duration.ofSeconds(120), "default environment", () -> host.get("/docker/list").has(env));
+            String image = "hakuriver/" + env + ":base";
+            // Warm-up: the Runner loads the environment once; the direct runs use the same image.
+            for (int i = 0; i < 3; i++) { clusterTask(host, env, node); direct(image); }
+
+            List<Long> directMs = timed(n, conc, () -> direct(image));
+            long directTotal = directMs.remove(directMs.size() - 1);
+            List<Long> clusterMs = timed(n, conc, () -> clusterTask(host, env, node));
+            long clusterTotal = clusterMs.remove(clusterMs.size() - 1);
+
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("tasks", n);
+            r.put("concurrency", conc);
+            r.put("direct_total_s", directTotal / 1000.0);
+            r.put("cluster_total_s", clusterTotal / 1000.0);
+            r.put("ratio", Math.round(1000.0 * clusterTotal / directTotal) / 1000.0);
+            r.put("direct_median_ms", median(directMs));
+            r.put("cluster_median_ms", median(clusterMs));
+            r.put("direct_p90_ms", pct(directMs, 90));
+            r.put("cluster_p90_ms", pct(clusterMs, 90));
+            r.put("overhead_per_task_ms_from_totals", Math.round((clusterTotal - directTotal) * (double) conc / n * 10) / 10.0);
+            r.put("overhead_median_ms", median(clusterMs) - median(directMs));
+            System.out.println(io.hakuriver.util.Json.pretty(r));
+        } finally {
+            cluster.close();
+            docker("rm", "-f", env);
+            for (String tag : List.of(":base")) docker("rmi", "-f", "hakuriver/" + env + tag);
+            docker("images", "-q", "--filter", "reference=hakuriver/" + env);
+            try (var walk = Files.walk(dir)) { walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete()); }
+        }
+    }
+
+    interface Job { void run() throws Exception; }
+
+    /** Runs n jobs on conc threads; returns each job's ms and, last, the total ms. */
+    static List<Long> timed(int n, int conc, Job job) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(conc);
+        List<Future<Long>> fs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            fs.add(pool.submit(() -> { long s = System.nanoTime(); job.run(); return (System.nanoTime() - s) / 1_000_000; }));
+        }
+        List<Long> ms = new ArrayList<>();
+        for (Future<Long> f : fs) ms.add(f.get());
+        long total = (System.nanoTime() - t0) / 1_000_000;
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        ms.add(total);
+        return ms;
+    }
+
+    static void direct(String image) throws Exception {
+        Process p = new ProcessBuilder("docker", "run", "--rm", "--network", "host", image, "true")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) throw new IllegalStateException("docker run failed");
+    }
+
+    static void clusterTask(HostClient host, String env, String node) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", "true");
+        body.put("arguments", List.of());
+        body.put("env_vars", Map.of());
+        body.put("required_cores", 0);
+        body.put("container_name", env);
+        body.put("targets", List.of(node));
+        String id = host.post("/submit", body).path("task_ids").path(0).asText();
+        while (true) {
+            JsonNode s = host.get("/status/" + id);
+            String st = s.path("status").asText();
+            if (st.equals("completed")) return;
+            if (Cluster.isFinal(st)) throw new IllegalStateException("task " + id + " ended " + st + ": " + s.path("error_message").asText());
+            Thread.sleep(5);
+        }
+    }
+
+    static long median(List<Long> l) { return pct(l, 50); }
+
+    static long pct(List<Long> l, int p) {
+        List<Long> s = new ArrayList<>(l);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
+    }
+
+    static void docker(String... args) {
+        List<String> argv = new ArrayList<>(List.of("docker"));
+        argv.addAll(List.of(args));
+        try { new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(); }
+        catch (Exception ignored) { }
+    }
+}
