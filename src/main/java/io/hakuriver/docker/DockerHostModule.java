@@ -59,6 +59,8 @@ public class DockerHostModule implements HostModule {
             json(ctx, 200, body);
         });
         routes.get("/docker/list", ctx -> json(ctx, 200, envs.listTarballs()));
+        routes.delete("/docker/tar/{container_name}/{timestamp}",
+                ctx -> message(ctx, envs.deleteTarball(ctx.pathParam("container_name"), ctx.pathParam("timestamp"))));
         routes.get("/docker/operations", ctx -> json(ctx, 200, progress.snapshot()));
         // The terminal is a root shell: check the token before the upgrade on every path the terminal is served at
         // (Authorization: Bearer, or ?token= for browsers), whatever the Host's global filters do.

@@ -236,6 +236,29 @@ public final class EnvironmentService {
         }
     }
 
+    /** DELETE /docker/tar/{name}/{timestamp}: removes one stored version (and its digest). */
+    public String deleteTarball(String name, String timestamp) {
+        String env = validName(name);
+        long ts;
+        try { ts = Long.parseLong(timestamp); } catch (NumberFormatException e) { throw ApiException.badRequest("Timestamp '" + timestamp + "' is not a number."); }
+        ReentrantLock lock = packaging.computeIfAbsent(env, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            for (TarballStore.Version v : store.versions(env)) {
+                if (v.timestamp() == ts) {
+                    java.nio.file.Files.deleteIfExists(v.file());
+                    java.nio.file.Files.deleteIfExists(v.digestFile());
+                    return "Tarball '" + v.tarball() + "' deleted.";
+                }
+            }
+        } catch (IOException e) {
+            throw new ApiException(500, "Cannot delete tarball of '" + env + "': " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+        throw ApiException.notFound("Tarball '" + env + "-" + ts + ".tar' not found.");
+    }
+
     /** GET /docker/list. */
     public Map<String, Object> listTarballs() {
         if (!java.nio.file.Files.isDirectory(store.dir()))

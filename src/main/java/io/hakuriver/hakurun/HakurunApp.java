@@ -43,7 +43,10 @@ public final class HakurunApp {
         }
         Target target = resolver.resolve(request.target());
         if (request.dryRun()) {
-            for (Combination c : plan) out.println(ShellQuoting.join(target.argv(c)));
+            for (Combination c : plan) {
+                out.println(ShellQuoting.join(target.argv(c)));
+                if (out.checkError()) break; // the reader went away (e.g. | head): stop producing lines
+            }
             out.flush();
             return 0;
         }

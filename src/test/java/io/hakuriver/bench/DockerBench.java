@@ -62,8 +62,7 @@ public final class DockerBench {
         } finally {
             cluster.close();
             docker("rm", "-f", env);
-            for (String tag : List.of(":base")) docker("rmi", "-f", "hakuriver/" + env + tag);
-            docker("images", "-q", "--filter", "reference=hakuriver/" + env);
+            removeImages("hakuriver/" + env);
             try (var walk = Files.walk(dir)) { walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete()); }
         }
     }
@@ -117,6 +116,14 @@ public final class DockerBench {
         List<Long> s = new ArrayList<>(l);
         Collections.sort(s);
         return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
+    }
+
+    /** Removes every tag of a repository (the :base image and the Runner's digest marker tags). */
+    static void removeImages(String repo) throws Exception {
+        Process p = new ProcessBuilder("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", repo).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        for (String img : out.split("\n")) if (!img.isBlank()) docker("rmi", "-f", img.trim());
     }
 
     static void docker(String... args) {

@@ -88,9 +88,9 @@ final class FootprintBench {
             out.line("  growth idle -> end: host %+.1f MiB, runner %+.1f MiB", hostLast.rssMib() - hostIdle.rssMib(), runnerLast.rssMib() - runnerIdle.rssMib());
             if (Boolean.getBoolean("bench.nmt")) {
                 out.line("  native memory tracking, host:");
-                for (String l : ProcStats.nativeMemory(host)) out.line("    " + l);
+                for (String l : ProcStats.nativeMemory(host)) if (!l.contains("committed      0.")) out.line("    " + l);
                 out.line("  native memory tracking, runner:");
-                for (String l : ProcStats.nativeMemory(runner)) out.line("    " + l);
+                for (String l : ProcStats.nativeMemory(runner)) if (!l.contains("committed      0.")) out.line("    " + l);
             }
         }
     }

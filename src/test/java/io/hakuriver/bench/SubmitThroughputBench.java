@@ -68,6 +68,10 @@ final class SubmitThroughputBench {
                         pending, assigning, failed, warmup + submits, sim.runCalls.get());
                 out.line("  host RSS after the run: %s", ProcStats.memory(pid));
                 if (profile != null) profile.stopAndSummarize(out, "of the Host during the measured submits");
+                if (Boolean.getBoolean("bench.nmt")) {
+                    out.line("  native memory tracking, host:");
+                    for (String l : ProcStats.nativeMemory(pid)) if (!l.contains("committed      0.")) out.line("    " + l);
+                }
             }
         }
     }

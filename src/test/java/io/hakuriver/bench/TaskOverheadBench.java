@@ -56,6 +56,14 @@ final class TaskOverheadBench {
             body.put("container_name", "NULL");
             body.put("targets", List.of("bench-1"));
             for (int i = 0; i < warmup; i++) runOne(c, body);
+            long[] hop = new long[100];
+            for (int i = 0; i < hop.length; i++) {
+                long t = System.nanoTime();
+                c.send("GET", "/healthz", null, Duration.ofSeconds(10));
+                hop[i] = System.nanoTime() - t;
+            }
+            out.line("  one HTTP round trip to the Host (GET /healthz, keep-alive) for scale: median %s, p90 %s",
+                    Stats.ms(new Stats(hop).median()), Stats.ms(new Stats(hop).percentile(90)));
             JfrProfile hostProfile = JfrProfile.enabled() ? JfrProfile.start(cluster.hostPid(), "b-host") : null;
             JfrProfile runnerProfile = JfrProfile.enabled() ? JfrProfile.start(cluster.runnerPid("bench-1"), "b-runner") : null;
             long[] total = new long[tasks], accept = new long[tasks], client = new long[tasks], overhead = new long[tasks];

@@ -160,6 +160,12 @@ class DockerEndToEndIT {
         assertThat(finished(newer).path("status").asText()).isEqualTo("completed");
         assertThat(stdout(newer)).isEqualTo("second\n");
         assertThat(loadsInRunnerLog()).isEqualTo(2);
+
+        // The documented client form: one command string with shell syntax, a variable, --wait.
+        Cluster.Result r = cluster.client("--container", env, "--target", node, "--env", "X=42", "--wait", "--",
+                "echo \"$X $(cat /marker)\" > /shared/cli-" + fx.runId + ".txt");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(cluster.sharedDir().resolve("shared_data").resolve("cli-" + fx.runId + ".txt")).hasContent("42 second");
     }
 
     @Test @Order(4)

@@ -116,6 +116,13 @@ class DockerHostModuleIT {
         assertThat(call(app, "POST", "/docker/host/delete/" + env, null).statusCode()).isEqualTo(200);
         assertThat(docker("inspect", env).code()).isNotZero();
         assertThat(second).as("tarballs survive container deletion").exists();
+
+        String ts = tars.path("latest_timestamp").asText();
+        assertThat(call(app, "DELETE", "/docker/tar/" + env + "/" + ts, null).statusCode()).isEqualTo(200);
+        assertThat(second).doesNotExist();
+        assertThat(Path.of(second + ".sha256")).doesNotExist();
+        assertThat(call(app, "DELETE", "/docker/tar/" + env + "/" + ts, null).statusCode()).isEqualTo(404);
+        assertThat(call(app, "DELETE", "/docker/tar/" + env + "/abc", null).statusCode()).isEqualTo(400);
     }
 
     @Test
