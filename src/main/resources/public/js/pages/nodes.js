@@ -26,7 +26,7 @@ export function mount(view, { query }) {
     const nodes = await getJson('/nodes');
     errors.hidden = true;
     const online = nodes.filter((n) => n.status === 'online').length;
-    setText(summary, nodes.length ? `${nodes.length} nodes, ${online} online.` : 'No runner has registered yet.');
+    setText(summary, nodes.length ? `${nodes.length} node${nodes.length === 1 ? '' : 's'}, ${online} online.` : 'No runner has registered yet.');
     // Each node is its own <tbody>: the summary row plus a details row, so syncList keeps both together.
     syncList(table, nodes, (n) => n.hostname, (n) => createBody(n, toggle), (b, n) => updateBody(b, n, open));
   }, 3000, (e) => { setText(errors, e.message); errors.hidden = false; }).start();

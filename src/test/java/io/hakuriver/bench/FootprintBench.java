@@ -85,6 +85,8 @@ final class FootprintBench {
             }
             out.target("Host RSS after " + rounds * perRound + " tasks", fmt(hostLast.rssMib()), "<= 128 MiB", hostLast.rssMib() <= HOST_TARGET_MIB);
             out.target("Runner RSS after " + rounds * perRound + " tasks", fmt(runnerLast.rssMib()), "<= 64 MiB", runnerLast.rssMib() <= RUNNER_TARGET_MIB);
+            out.line("  host threads:   %s", ProcStats.threadGroups(host));
+            out.line("  runner threads: %s", ProcStats.threadGroups(runner));
             out.line("  growth idle -> end: host %+.1f MiB, runner %+.1f MiB", hostLast.rssMib() - hostIdle.rssMib(), runnerLast.rssMib() - runnerIdle.rssMib());
             if (Boolean.getBoolean("bench.nmt")) {
                 out.line("  native memory tracking, host:");

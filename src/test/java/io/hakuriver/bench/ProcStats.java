@@ -84,6 +84,25 @@ final class ProcStats {
         return out;
     }
 
+    /** Threads of a process grouped by name (digits stripped; Linux keeps the first 15 characters), most first. */
+    static String threadGroups(long pid) {
+        Map<String, Integer> groups = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    groups.merge(name, 1, Integer::sum);
+                } catch (IOException ignored) { } // the thread ended meanwhile
+            }
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+        StringBuilder sb = new StringBuilder();
+        groups.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(" x ").append(e.getKey()));
+        return sb.toString();
+    }
+
     static String loadAverage() {
         try { return Files.readString(Path.of("/proc/loadavg")).trim(); } catch (IOException e) { return "?"; }
     }

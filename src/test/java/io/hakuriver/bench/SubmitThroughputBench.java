@@ -67,6 +67,7 @@ final class SubmitThroughputBench {
                 out.line("  tasks at the Host afterwards: pending %d, assigning %d, failed %d (submitted %d); /run calls received %d",
                         pending, assigning, failed, warmup + submits, sim.runCalls.get());
                 out.line("  host RSS after the run: %s", ProcStats.memory(pid));
+                out.line("  host threads: %s", ProcStats.threadGroups(pid));
                 if (profile != null) profile.stopAndSummarize(out, "of the Host during the measured submits");
                 if (Boolean.getBoolean("bench.nmt")) {
                     out.line("  native memory tracking, host:");

@@ -1,6 +1,7 @@
 package io.hakuriver.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.testsupport.Cluster;
 import io.hakuriver.testsupport.Env;
 import io.hakuriver.util.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,12 +50,11 @@ class DashboardBrowserIT {
     private final Path browserDir = repo.resolve("tests-browser");
     private final String token = "dash-" + UUID.randomUUID();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> scripts = Collections.synchronizedList(new ArrayList<>());
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fake-node-heartbeats"); t.setDaemon(true); return t; });
-    private Path work;
+    private Cluster cluster;
     private String baseUrl;
-    private Process runner;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -63,60 +62,26 @@ class DashboardBrowserIT {
         Env.require(Env.run("node", "--version") == 0, "Node.js (node)");
         Env.require(Files.isDirectory(browserDir.resolve("node_modules/playwright-core")),
                 "playwright-core in tests-browser/node_modules (npm ci)");
-        Path jar = Env.jar();
-        work = Files.createTempDirectory("hakuriver-dash-it");
-        int hostPort = freePort();
-        int runnerPort = freePort();
-        baseUrl = "http://127.0.0.1:" + hostPort;
-        Path config = work.resolve("config.toml");
-        Files.writeString(config, """
-                [network]
-                host_bind_ip = "127.0.0.1"
-                host_port = %d
-                host_reachable_address = "127.0.0.1"
-                runner_address = "127.0.0.1"
-                runner_bind_ip = "127.0.0.1"
-                runner_port = %d
-
-                [paths]
-                shared_dir = "%s"
-                local_temp_dir = "%s"
-
-                [database]
-                db_file = "%s"
-
-                [timing]
-                heartbeat_interval = 1
-                heartbeat_timeout_factor = 3
-                cleanup_check_interval = 1
+        Env.jar();
+        cluster = Cluster.start(Files.createTempDirectory("hakuriver-dash-it"), token, """
 
                 [docker]
-                # no default environment may be created on a shared Docker daemon by this test
+                # this test must not create a default environment on a Docker daemon shared with other tests
                 initial_base_image = "hakuriver-test/dashboard-it-no-such-image:0"
-
-                [runner]
-                name = "%s"
-                null_backend = "process"
-                allow_root_tasks = true
-
-                [security]
-                token = "%s"
-                """.formatted(hostPort, runnerPort, work.resolve("shared"), work.resolve("local"),
-                work.resolve("host.db"), RUNNER, token));
-        start("host", jar, config);
-        await("Host answers /healthz").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .ignoreExceptions().until(() -> get("/healthz").statusCode() == 200);
-        runner = start("runner", jar, config);
-        await("Runner registered and online").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .ignoreExceptions().until(() -> nodeStatus(RUNNER).equals("online"));
+                """);
+        baseUrl = cluster.hostUrl();
+        cluster.addRunner(RUNNER, "null_backend = \"process\"\n");
+        cluster.awaitOnline(1);
     }
 
     @AfterAll
-    void stopCluster() throws Exception {
+    void stopCluster() {
         heartbeats.shutdownNow();
-        for (Process p : processes) p.destroy();
-        for (Process p : processes) if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly();
-        if (work != null && !Env.inCi()) System.out.println("[dashboard IT] logs and data kept in " + work);
+        for (Process p : scripts) p.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
+            System.out.println("[dashboard IT] Host and Runner logs in " + cluster.dir);
+        }
     }
 
     @Test @Order(0)
@@ -124,7 +89,7 @@ class DashboardBrowserIT {
         // Pure functions of the dashboard's modules (memory units, submit body, allowed actions...), no browser.
         Process p = new ProcessBuilder("node", "--test", "--test-reporter=spec", "unit/").directory(browserDir.toFile())
                 .redirectErrorStream(true).start();
-        processes.add(p);
+        scripts.add(p);
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
@@ -171,24 +136,16 @@ class DashboardBrowserIT {
     void nodeGoesOfflineWhenItsRunnerStops() throws Exception {
         assertThat(nodeStatus(RUNNER)).isEqualTo("online");
         // The script shows /nodes with the node online, then asks for the stop: the change must arrive live.
+        Process runner = cluster.runner(RUNNER).process();
         runScript("node-offline.mjs", Duration.ofMinutes(2), Map.of(), Map.of("stop-runner", () -> {
-            runner.destroy();
             try {
-                assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("runner stopped").isTrue();
+                cluster.stopRunner(RUNNER, false);
             } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }));
         assertThat(runner.isAlive()).as("the script asked for the runner stop").isFalse();
     }
 
     // ---- cluster helpers ----------------------------------------------------------------------------------
-
-    private Process start(String role, Path jar, Path config) throws IOException {
-        Path log = work.resolve(role + ".log");
-        Process p = new ProcessBuilder(Env.javaBin().toString(), "-Xmx256m", "-jar", jar.toString(), role, "--config", config.toString())
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        return p;
-    }
 
     /** 19 more nodes speaking the runner protocol (register + a heartbeat per second); their runner URL refuses connections. */
     private void registerFakeNodes() throws Exception {
@@ -259,10 +216,6 @@ class DashboardBrowserIT {
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
-    }
-
     // ---- browser ------------------------------------------------------------------------------------------
 
     /** Runs one Playwright script; its step lines go to this test's output and a failing step fails the test. */
@@ -282,7 +235,7 @@ class DashboardBrowserIT {
         pb.environment().put("EXPECT_NODES", String.valueOf(FAKE_NODES + 1));
         pb.environment().put("SCREENSHOT_DIR", repo.resolve("artifacts/screenshots").toString());
         Process p = pb.start();
-        processes.add(p);
+        scripts.add(p);
         StringBuilder out = new StringBuilder();
         Thread pump = new Thread(() -> {
             try (var r = p.inputReader()) {
@@ -301,7 +254,7 @@ class DashboardBrowserIT {
         String text;
         synchronized (out) { text = out.toString(); }
         assertThat(ended).as(script + " did not finish within " + timeout + ":\n" + text).isTrue();
-        assertThat(p.exitValue()).as(script + " failed (host log: " + work.resolve("host.log") + "):\n" + text).isZero();
+        assertThat(p.exitValue()).as(script + " failed:\n" + text + "\n" + cluster.dumpLogs()).isZero();
         assertThat(text).as(script + " ran no step").containsPattern("(?m)^[1-9]\\d* passed, 0 failed$");
     }
 }

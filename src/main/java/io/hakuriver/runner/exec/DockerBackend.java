@@ -160,7 +160,7 @@ public class DockerBackend implements ExecutionBackend {
             if (s.status() == 200) LogDemux.copy(s.body(), o, e);
             else LOG.warn("Output of {} is not available (logs answered {}): {}", name, s.status(), new String(s.body().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException ex) {
-            LOG.warn("Copying the output of {} stopped: {}", name, ex.getMessage());
+            if (!closed) LOG.warn("Copying the output of {} stopped: {}", name, ex.toString());
         }
     }
 
