@@ -17,6 +17,8 @@ public class HostCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         HakuConfig cfg = config.load();
         System.out.println("Starting HakuRiver Host server on " + cfg.network().hostBindIp() + ":" + cfg.network().hostPort() + "...");
+        io.hakuriver.util.LogFiles.attach(cfg.paths().hostLogFile(), null);
+        io.hakuriver.util.LogFiles.warnRelative(cfg, true);
         HostServer server;
         try {
             server = new HostServer(cfg).start();

@@ -17,6 +17,8 @@ public class RunnerCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         HakuConfig cfg = config.load();
         System.out.println("Starting HakuRiver Runner agent on " + cfg.network().runnerBindIp() + ":" + cfg.network().runnerPort() + "...");
+        io.hakuriver.util.LogFiles.attach(cfg.paths().runnerLogFile(), cfg.runnerName());
+        io.hakuriver.util.LogFiles.warnRelative(cfg, false);
         RunnerDaemon daemon;
         try {
             daemon = new RunnerDaemon(cfg).start();

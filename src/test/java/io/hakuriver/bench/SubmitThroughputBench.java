@@ -29,7 +29,7 @@ final class SubmitThroughputBench {
         int nodes = Params.integer("bench.a.nodes", 4);
         int cores = Params.integer("bench.a.cores", 8);
         out.section("(a) /submit throughput, simulated runners (" + nodes + " nodes x " + cores + " cores), "
-                + clients + " concurrent clients, " + warmup + " warm-up + " + submits + " measured submits per mode");
+                + clients + " concurrent clients (" + SubmitLoad.clientKind() + " HTTP), " + warmup + " warm-up + " + submits + " measured submits per mode");
         for (String mode : Params.list("bench.a.modes", "queued,dispatched")) {
             int reqCores = mode.equals("dispatched") ? 0 : 1;
             try (LaunchedCluster cluster = setup.cluster(1);

@@ -35,7 +35,6 @@ class SweepClusterIT {
 
     @TempDir static Path dir;
     private Cluster cluster;
-    private boolean sweepRegistered;
 
     @BeforeAll void startCluster() throws Exception {
         cluster = Cluster.start(dir);
@@ -43,10 +42,6 @@ class SweepClusterIT {
         cluster.addRunner("node1", "null_backend = \"process\"\n");
         cluster.addRunner("node2", "null_backend = \"process\"\n");
         cluster.awaitOnline(2);
-        // `client sweep --help` would not tell: the plain client takes `sweep` as a command and prints its own help
-        Cli probe = cli(List.of("client", "sweep", "--dry-run", "--", "true"), false);
-        sweepRegistered = probe.code() == 0 && probe.out().equals("true\n");
-        if (!sweepRegistered) System.err.println("SweepClusterIT: `client sweep` is not registered in the jar yet; using ClientWithSweepMain");
     }
 
     @AfterAll void stopCluster() {
@@ -55,14 +50,10 @@ class SweepClusterIT {
 
     record Cli(int code, String out, String err) {}
 
-    private Cli cli(List<String> args, boolean withFallback) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Duser.home=" + dir));
-        if (withFallback && !sweepRegistered) {
-            Path testClasses = Path.of(ClientWithSweepMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            argv.addAll(List.of("-cp", Env.jar() + java.io.File.pathSeparator + testClasses, ClientWithSweepMain.class.getName()));
-        } else {
-            argv.addAll(List.of("-jar", Env.jar().toString()));
-        }
+    /** {@code java -jar hakuriver.jar client SUB -c HOST_CONFIG ARGS...} as its own JVM, the way the launcher runs it. */
+    private Cli cli(List<String> args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-Duser.home=" + dir, "-jar", Env.jar().toString()));
         // "client sweep -c CONFIG ...": the config goes to the sub-command that reads it
         argv.add(args.get(0));
         if (args.size() > 1) argv.addAll(List.of(args.get(1), "-c", cluster.hostConfig().toString()));
@@ -84,7 +75,7 @@ class SweepClusterIT {
     private Cli client(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("client"));
         all.addAll(List.of(args));
-        return cli(all, true);
+        return cli(all);
     }
 
     /**

@@ -59,7 +59,15 @@ public final class ProcessBackend implements ExecutionBackend {
         if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
             argv.addAll(List.of("setpriv", "--reuid=" + runAs, "--regid=" + runAs, "--init-groups", "--"));
         }
-        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString(), spec.command()));
+        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString()));
+        String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
+        if (spec.numaNode() != null && onPath(numactl)) {
+            // bind to the targeted NUMA zone like the systemd backend does (argv, inside the wrapper)
+            argv.addAll(List.of(numactl, "--cpunodebind=" + spec.numaNode(), "--membind=" + spec.numaNode(), "--"));
+        } else if (spec.numaNode() != null) {
+            log.warn("Task {} targets NUMA node {} but {} is not available: running unbound", spec.taskId(), spec.numaNode(), numactl);
+        }
+        argv.add(spec.command());
         argv.addAll(spec.arguments());
 
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile())
@@ -80,6 +88,14 @@ public final class ProcessBackend implements ExecutionBackend {
         String handle = h.pid() + ":" + h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + ":" + exitFile;
         CompletableFuture<TaskOutcome> done = p.onExit().thenApply(proc -> outcome(exitFile, proc.exitValue()));
         return new RunningTask(spec.taskId(), name(), handle, done);
+    }
+
+    static boolean onPath(String exe) {
+        if (exe.contains("/")) return Files.isExecutable(Path.of(exe));
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, exe))) return true;
+        }
+        return false;
     }
 
     private RunningTask failed(TaskSpec spec, String msg) {

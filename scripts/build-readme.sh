@@ -1,0 +1,41 @@
+#!/bin/sh
+# Assembles README.md from its parts so each part has one owner: the header below, docs/core.md, and the
+# sections in docs/ (systemd, docker, dashboard, hakurun). Run after editing any of them.
+set -eu
+cd "$(dirname "$0")/.."
+{
+cat <<'HEAD'
+# HakuRiver for the JVM
+
+A lightweight, self-hosted cluster manager for 3–20 machines — a Java re-implementation of
+[HakuRiver](docs/core.md), wire-compatible with the original Python Host, Runner, client and dashboard.
+
+On a fresh Debian/Ubuntu machine with JDK 17+ and Maven:
+
+```bash
+# 1. Build and run the embedded default: a Host and a Runner on this machine (SQLite and a shared dir under
+#    ./data/demo, plain-process tasks), one sample task end to end, then it serves until Ctrl-C.
+mvn -q -DskipTests package && bin/hakuriver demo
+
+# 2. Run the tests (unit + integration; Docker/systemd/browser tests skip unless provisioned, see "Tests").
+mvn -B verify
+```
+
+The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-paste client commands.
+
+![Dashboard](docs/img/dashboard-overview.png)
+
+Contents: [What it is](#what-it-is) · [Configuration](#configuration) · [Scheduling](#scheduling-a-real-queue) ·
+[Client](#client) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) ·
+[systemd](#running-under-systemd) · [Docker](#docker-environments) · [Dashboard](#web-dashboard) · [hakurun](#parameter-sweeps-hakurun-and-hakuriverclient-sweep)
+
+HEAD
+cat docs/core.md
+for part in systemd docker dashboard hakurun; do
+  [ -f "docs/$part.md" ] || continue
+  echo
+  # each part starts with a level-1 title; demote every heading one level inside the README
+  awk '/^```/ { code = !code } { if (!code && $0 ~ /^#+ /) print "#" $0; else print }' "docs/$part.md"
+done
+} > README.md
+echo "README.md written ($(wc -l < README.md) lines)"
