@@ -17,7 +17,7 @@ apt_install() {
   for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
-  if [ ! -f /var/tmp/.hakuriver-apt-updated ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null && touch /var/tmp/.hakuriver-apt-updated; fi
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1 || true
   if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
         "${missing[@]}" >/var/tmp/hakuriver-apt.log 2>&1; then
     tail -20 /var/tmp/hakuriver-apt.log >&2; exit 1

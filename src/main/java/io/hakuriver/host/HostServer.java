@@ -82,7 +82,10 @@ public final class HostServer implements AutoCloseable {
             if (HostServer.class.getResource("/public/index.html") != null) {
                 cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });
             }
-            cfg.routes.before(ctx -> authorize(ctx, auth));
+            cfg.routes.before(ctx -> {
+                if (serveDashboardPage(ctx)) { ctx.skipRemainingHandlers(); return; }
+                authorize(ctx, auth);
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ctx.attribute(HANDLED, true);
                 if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
@@ -145,6 +148,19 @@ public final class HostServer implements AutoCloseable {
             throw new ApiException(401, "Missing or invalid token: send 'Authorization: Bearer <token>' "
                     + "(the [security] token of this cluster).");
         }
+    }
+
+    /** Dashboard pages share paths with API routes (/nodes, /tasks, /docker): a browser navigation gets the page. */
+    private static final java.util.regex.Pattern PAGES = java.util.regex.Pattern.compile("^/(nodes|tasks|tasks/\\d+|docker)/?$");
+
+    private static boolean serveDashboardPage(Context ctx) {
+        if (!ctx.method().name().equals("GET")) return false;
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/html") || !PAGES.matcher(ctx.path()).matches()) return false;
+        InputStream index = HostServer.class.getResourceAsStream("/public/index.html");
+        if (index == null) return false;
+        ctx.status(200).contentType("text/html; charset=utf-8").result(index);
+        return true;
     }
 
     private void notFound(Context ctx) {
