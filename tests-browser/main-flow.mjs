@@ -25,8 +25,11 @@ async function openSubmitForm() {
   await page.waitForSelector(`dialog.submit-dialog .targets input[value="${runner}"]`);
 }
 
-/** Fills the form for a no-container task on the Runner and submits; returns the created task id. */
-async function submitTask(command, argv, { memory = '' } = {}) {
+/**
+ * Fills the form for a no-container task on the Runner and submits; opens the first created task and returns
+ * all created ids. extraTargets go into the free-text targets field (in addition to the Runner's checkbox).
+ */
+async function submitTask(command, argv, { memory = '', numaToo = false } = {}) {
   await nav('/tasks');
   await openSubmitForm();
   const dlg = page.locator('dialog.submit-dialog');
@@ -34,16 +37,21 @@ async function submitTask(command, argv, { memory = '' } = {}) {
   await dlg.locator('textarea[name=arguments]').fill(argv.join('\n'));
   await dlg.locator('textarea[name=env_vars]').fill(`DASH_MARKER=${marker}`);
   await dlg.locator(`.targets input[value="${runner}"]`).check();
+  if (numaToo) {
+    // A second target in the same batch: the node's first NUMA zone when it reported one, else the node again.
+    const zone = dlg.locator(`.targets input[value^="${runner}:"]`).first();
+    if (await zone.count()) await zone.check(); else await dlg.locator('input[name=extra_targets]').fill(runner);
+  }
   await dlg.locator('input[name=required_cores]').fill('1');
   await dlg.locator('input[name=required_memory_bytes]').fill(memory);
   await dlg.locator('select[name=container_name]').selectOption('NULL');
   await dlg.locator('button[type=submit]').click();
-  const link = dlg.locator('[data-testid=submit-result] a[data-task-link]').first();
-  await link.waitFor();
-  const id = await link.getAttribute('data-task-link');
-  await link.click(); // opens the task's page
-  await page.waitForURL(`**/tasks/${id}`);
-  return id;
+  const links = dlg.locator('[data-testid=submit-result] a[data-task-link]');
+  await links.first().waitFor();
+  const ids = await links.evaluateAll((as) => as.map((a) => a.dataset.taskLink));
+  await links.first().click(); // opens the task's page
+  await page.waitForURL(`**/tasks/${ids[0]}`);
+  return ids;
 }
 
 await step('sign in with the cluster token', page, async () => {
@@ -89,19 +97,28 @@ await step('nodes page shows status, heartbeat, cores, NUMA and details', page, 
 });
 
 let completedId;
-await step('submit from the form, watch it complete, see its stdout', page, async () => {
-  completedId = await submitTask('echo', [`hello from ${marker}`, 'second arg']);
+await step('submit from the form (two targets, memory), watch it complete, see its stdout', page, async () => {
+  const ids = await submitTask('echo', [`hello from ${marker}`, 'second arg'], { memory: '64M', numaToo: true });
+  assert(ids.length === 2, `two targets give two tasks, got ${ids}`);
+  completedId = ids[0];
   await until(async () => (await status()) === 'completed', { timeout: 30000, what: `task ${completedId} completed` });
   await until(async () => (await page.locator('pre[data-log=stdout]').textContent()).includes(`hello from ${marker} second arg`), { what: 'stdout text' });
   assert((await page.locator('[data-field=exit_code]').textContent()) === '0', 'exit code 0 shown');
   assert((await page.locator('[data-field=target]').textContent()).includes(runner), 'target node shown');
+  assert((await page.locator('[data-field=memory]').textContent()) === '64.0 MiB', 'memory 64M = 64.0 MiB');
   const buttons = await page.locator('.task-head button').evaluateAll((bs) => bs.map((b) => `${b.dataset.action}:${b.disabled}`));
   assert(buttons.join() === 'pause:true,resume:true,kill:true', `buttons of a completed task: ${buttons}`);
   await screenshot(page, '03-task-completed');
+  // The batch link lists both tasks of the submission.
+  await page.locator('[data-field=batch] a').click();
+  await until(async () => {
+    const rows = await page.locator('table.tasks tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.task));
+    return rows.length === 2 && ids.every((id) => rows.includes(id));
+  }, { what: 'batch view with both tasks' });
 });
 
 await step('stdout of a running task is followed live', page, async () => {
-  const id = await submitTask('/bin/sh', ['-c', `for i in 1 2 3 4 5 6; do echo tick-$i-${marker}; sleep 1; done`]);
+  const [id] = await submitTask('/bin/sh', ['-c', `for i in 1 2 3 4 5 6; do echo tick-$i-${marker}; sleep 1; done`]);
   const log = page.locator('pre[data-log=stdout]');
   await until(async () => (await log.textContent()).includes(`tick-2-${marker}`), { timeout: 20000, what: 'first lines while running' });
   assert(['running', 'pending', 'assigning'].includes(await status()), `task ${id} should still run, is ${await status()}`);
@@ -114,7 +131,7 @@ await step('stdout of a running task is followed live', page, async () => {
 });
 
 await step('pause, resume and kill a running task (buttons follow the state)', page, async () => {
-  const id = await submitTask('sleep', ['300']);
+  const [id] = await submitTask('sleep', ['300']);
   await until(async () => (await status()) === 'running', { timeout: 30000, what: `task ${id} running` });
   const btn = (a) => page.locator(`.task-head button[data-action=${a}]`);
   assert(!(await btn('pause').isDisabled()) && (await btn('resume').isDisabled()) && !(await btn('kill').isDisabled()), 'running: pause+kill enabled, resume disabled');
@@ -171,6 +188,11 @@ await step('task list: newest first, state filter, search', page, async () => {
   }, { what: 'only killed tasks' });
   assert(page.url().includes('status=killed'), 'filter kept in the URL');
   await page.click('button.chip:text-is("all")');
+  await page.selectOption('select[aria-label=Node]', runner);
+  await until(async () => {
+    const nodes = await page.locator('table.tasks tbody tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => td.textContent));
+    return page.url().includes(`node=${runner}`) && nodes.length >= 3 && nodes.every((n) => n.startsWith(runner));
+  }, { what: 'only tasks of the runner' });
   await page.fill('input[type=search]', completedId);
   await until(async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-task')) === completedId, { what: 'search by id' });
   await screenshot(page, '07-tasks');

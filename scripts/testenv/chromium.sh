@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 if [ ! -x /usr/bin/chromium ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
 command -v node >/dev/null || { echo "chromium.sh: node (Node.js) is required for tests-browser/" >&2; exit 1; }

@@ -100,10 +100,12 @@ document.getElementById('logout').addEventListener('click', () => {
 });
 
 window.addEventListener('hakuriver:unauthorized', () => {
+  const wasOpen = !authRequired || getToken();
   authRequired = true;
-  if (getToken()) setToken('');
+  setToken('');
   showAuth();
   showBanner('This cluster requires a token: enter it at the top right.');
+  if (wasOpen) render(); // stop the page's polling until a token is entered
 });
 
 // ---- connection state -------------------------------------------------------------------------------------

@@ -135,8 +135,10 @@ public final class UpdateOutbox implements AutoCloseable {
         return false;
     }
 
+    /** Stops delivery and waits for the worker, so no update is sent after close() returns. */
     @Override public void close() {
         running = false;
         worker.interrupt();
+        try { worker.join(20_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
     }
 }

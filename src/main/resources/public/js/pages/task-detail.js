@@ -60,13 +60,13 @@ function renderFacts(dl, t) {
   const container = t.container_name === 'NULL' ? 'none (no container)' : t.container_name || 'Host default';
   dl.replaceChildren(
     ...row('Task id', h('span', { class: 'mono' }, t.task_id)),
-    ...row('Batch', t.batch_id ? h('a', { href: `/tasks?batch_id=${t.batch_id}`, class: 'mono' }, t.batch_id) : '–'),
+    ...row('Batch', t.batch_id ? h('a', { href: `/tasks?batch_id=${t.batch_id}`, class: 'mono' }, t.batch_id) : '–', 'batch'),
     ...row('Command', h('code', {}, t.command), 'command'),
     ...row('Arguments', multiline((t.arguments || []).map(String))),
     ...row('Environment', multiline(env.map(([k, v]) => `${k}=${v}`))),
     ...row('Target', node ? h('a', { href: `/nodes?node=${encodeURIComponent(node)}` }, node + (numa !== null && numa !== undefined ? `:${numa}` : ' (whole node)')) : '–', 'target'),
     ...row('Cores', t.required_cores === 0 ? '0 (no reservation)' : t.required_cores),
-    ...row('Memory', t.required_memory_bytes ? formatBytes(t.required_memory_bytes) : 'no limit'),
+    ...row('Memory', t.required_memory_bytes ? formatBytes(t.required_memory_bytes) : 'no limit', 'memory'),
     ...row('Container', container + (t.docker_image_name && t.container_name !== 'NULL' ? ` · image ${t.docker_image_name}` : '')),
     ...row('Privileged', t.privileged === null || t.privileged === undefined ? '–' : t.privileged ? 'yes' : 'no'),
     ...row('Extra mounts', multiline(t.additional_mounts || [])),

@@ -41,7 +41,8 @@ final class JfrProfile {
         Map<String, Integer> top = new HashMap<>(), app = new HashMap<>();
         Map<String, long[]> contention = new HashMap<>();
         int samples = 0;
-        long gcNanos = 0;
+        long gcNanos = 0, maxLiveAfterGc = 0;
+        Map<String, long[]> gcByName = new HashMap<>();
         int gcs = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
@@ -63,12 +64,24 @@ final class JfrProfile {
                         v[0]++;
                         v[1] += e.getDuration().toNanos();
                     }
-                    case "jdk.GarbageCollection" -> { gcs++; gcNanos += e.getDuration().toNanos(); }
+                    case "jdk.GarbageCollection" -> {
+                        gcs++;
+                        gcNanos += e.getDuration().toNanos();
+                        gcByName.computeIfAbsent(e.getString("name"), k -> new long[2])[0]++;
+                        gcByName.get(e.getString("name"))[1] += e.getDuration().toNanos();
+                    }
+                    case "jdk.GCHeapSummary" -> {
+                        if ("After GC".equals(e.getString("when"))) maxLiveAfterGc = Math.max(maxLiveAfterGc, e.getLong("heapUsed"));
+                    }
                     default -> { }
                 }
             }
         }
         out.line("  profile %s (%s): %d CPU samples, %d GCs taking %.0f ms", title, file.getFileName(), samples, gcs, gcNanos / 1e6);
+        StringBuilder gc = new StringBuilder();
+        gcByName.forEach((k, v) -> gc.append(gc.length() == 0 ? "" : ", ").append(k).append(' ').append(v[0]).append(" x ")
+                .append(Math.round(v[1] / 1e6)).append(" ms"));
+        out.line("    GC: %s; largest heap in use after a GC %.1f MiB", gc.length() == 0 ? "none" : gc, maxLiveAfterGc / 1048576.0);
         out.line("    hottest methods (self):");
         print(out, top, samples, 12);
         out.line("    hottest HakuRiver call sites (first io.hakuriver frame on the stack):");
