@@ -118,7 +118,7 @@ await step('submit from the form (two targets, memory), watch it complete, see i
 });
 
 await step('stdout of a running task is followed live', page, async () => {
-  const [id] = await submitTask('/bin/sh', ['-c', `for i in 1 2 3 4 5 6; do echo tick-$i-${marker}; sleep 1; done`]);
+  const [id] = await submitTask('/bin/sh', ['-c', `echo err-${marker} >&2; for i in 1 2 3 4 5 6; do echo tick-$i-${marker}; sleep 1; done`]);
   const log = page.locator('pre[data-log=stdout]');
   await until(async () => (await log.textContent()).includes(`tick-2-${marker}`), { timeout: 20000, what: 'first lines while running' });
   assert(['running', 'pending', 'assigning'].includes(await status()), `task ${id} should still run, is ${await status()}`);
@@ -126,6 +126,7 @@ await step('stdout of a running task is followed live', page, async () => {
   await screenshot(page, '04-task-following');
   await until(async () => (await status()) === 'completed', { timeout: 30000, what: 'ticker completed' });
   await until(async () => (await log.textContent()).includes(`tick-6-${marker}`), { what: 'last line after completion' });
+  assert((await page.locator('pre[data-log=stderr]').textContent()).trim() === `err-${marker}`, 'stderr pane');
   const lines = (await log.textContent()).trim().split('\n');
   assert(lines.length === 6, `each line exactly once, got ${lines.length}: ${lines.join('|')}`);
 });

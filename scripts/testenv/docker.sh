@@ -8,7 +8,8 @@ set -euo pipefail
 IMAGE=${HAKURIVER_TEST_IMAGE:-hakuriver-test/busybox:1}
 log() { echo "[testenv/docker] $*" >&2; }
 
-if ! command -v dockerd >/dev/null 2>&1 || [ ! -x /bin/busybox ] || ! command -v docker >/dev/null 2>&1; then
+# busybox-static, not the dynamically linked busybox: the binary is copied alone into the image.
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1 || ! dpkg -s busybox-static >/dev/null 2>&1; then
   log "installing docker.io busybox-static"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
@@ -40,5 +41,6 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   printf 'root:x:0:0:root:/root:/bin/sh\n' > "$ROOT/etc/passwd"
   printf 'root:x:0:\n' > "$ROOT/etc/group"
   tar -C "$ROOT" -c . | docker import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+  docker run --rm --network none "$IMAGE" true || { log "imported $IMAGE does not run"; exit 1; }
 fi
 docker image inspect "$IMAGE" >/dev/null

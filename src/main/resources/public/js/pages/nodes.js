@@ -62,7 +62,9 @@ function updateBody(body, n, open) {
   const m = nodeMemory(n);
   body._meters.cores.set(c.total ? c.used / c.total : 0, online ? `${c.used} / ${c.total}` : `– / ${c.total}`);
   setText(td[4], online ? formatPercent(n.cpu_percent) : '–');
-  body._meters.mem.set(m.total ? m.used / m.total : 0, m.total ? `${formatBytes(m.used)} / ${formatBytes(m.total)}` : '–');
+  // An offline node's last usage figures are stale: show its size only.
+  if (online) body._meters.mem.set(m.total ? m.used / m.total : 0, m.total ? `${formatBytes(m.used)} / ${formatBytes(m.total)}` : '–');
+  else body._meters.mem.set(0, m.total ? `– / ${formatBytes(m.total)}` : '–');
   setText(td[6], formatBytes(m.reserved));
   const zones = numaZones(n);
   setText(td[7], zones.length || '–');

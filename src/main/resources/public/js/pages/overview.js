@@ -121,7 +121,9 @@ function updateNodeRow(tr, n) {
   const c = nodeCores(n);
   const m = nodeMemory(n);
   tr._meters.cores.set(c.total ? c.used / c.total : 0, n.status === 'online' ? `${c.used} / ${c.total}` : `– / ${c.total}`);
-  tr._meters.mem.set(m.total ? m.used / m.total : 0, m.total ? `${formatBytes(m.used)} / ${formatBytes(m.total)}` : '–');
+  // An offline node's last usage figures are stale: show its size only.
+  if (n.status === 'online') tr._meters.mem.set(m.total ? m.used / m.total : 0, m.total ? `${formatBytes(m.used)} / ${formatBytes(m.total)}` : '–');
+  else tr._meters.mem.set(0, m.total ? `– / ${formatBytes(m.total)}` : '–');
   setText(cpuTd, n.status === 'online' ? formatPercent(n.cpu_percent) : '–');
   setText(tasksTd, (n.running_tasks || []).length);
   tr.classList.toggle('offline', n.status !== 'online');

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * (scripts/testenv/docker.sh).
  */
 public final class DockerBench {
+    static final long POLL_MS = Long.getLong("bench.pollMs", 20);
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int conc = args.length > 1 ? Integer.parseInt(args[1]) : 4;
@@ -66,6 +67,7 @@ public final class DockerBench {
             r.put("cluster_p90_ms", pct(clusterMs, 90));
             r.put("overhead_per_task_ms_from_totals", Math.round((clusterTotal - directTotal) * (double) conc / n * 10) / 10.0);
             r.put("overhead_median_ms", median(clusterMs) - median(directMs));
+            r.put("sequential_breakdown_ms", timeline(host, env, node, 10));
             System.out.println(io.hakuriver.util.Json.pretty(r));
         } finally {
             cluster.close();
@@ -75,10 +77,51 @@ public final class DockerBench {
         }
     }
 
-    interface Job { void run() throws Exception; }
+    /**
+     * Where the time of a task goes, from its own timestamps (one clock: Host and Runner run on this machine):
+     * submit -> Runner accepted (started_at) -> Runner reported the end (completed_at) -> the client saw it.
+     */
+    static Map<String, Object> timeline(HostClient host, String env, String node, int n) throws Exception {
+        long toStart = 0, run = 0, toSeen = 0, total = 0;
+        for (int i = 0; i < n; i++) {
+            long t0 = System.currentTimeMillis();
+            String id = submitOnly(host, env, node);
+            JsonNode s;
+            while (!(s = host.get("/status/" + id)).path("status").asText().equals("completed")) Thread.sleep(POLL_MS);
+            long seen = System.currentTimeMillis();
+            long started = millis(s.path("started_at").asText()), completed = millis(s.path("completed_at").asText());
+            toStart += started - t0; run += completed - started; toSeen += seen - completed; total += seen - t0;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("submit_to_runner_accept", toStart / n);
+        m.put("runner_accept_to_completed", run / n);
+        m.put("completed_to_client_seen", toSeen / n);
+        m.put("total", total / n);
+        return m;
+    }
+
+    static long millis(String iso) {
+        java.time.temporal.TemporalAccessor t = java.time.format.DateTimeFormatter.ISO_DATE_TIME.parseBest(iso,
+                java.time.OffsetDateTime::from, java.time.LocalDateTime::from);
+        if (t instanceof java.time.OffsetDateTime o) return o.toInstant().toEpochMilli();
+        return ((java.time.LocalDateTime) t).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+    }
+
+    static String submitOnly(HostClient host, String env, String node) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", "true");
+        body.put("arguments", List.of());
+        body.put("env_vars", Map.of());
+        body.put("required_cores", 0);
+        body.put("container_name", env);
+        body.put("targets", List.of(node));
+        return host.post("/submit", body).path("task_ids").path(0).asText();
+    }
+
+    public interface Job { void run() throws Exception; }
 
     /** Runs n jobs on conc threads; returns each job's ms and, last, the total ms. */
-    static List<Long> timed(int n, int conc, Job job) throws Exception {
+    public static List<Long> timed(int n, int conc, Job job) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(conc);
         List<Future<Long>> fs = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -94,7 +137,7 @@ public final class DockerBench {
         return ms;
     }
 
-    static void direct(String image) throws Exception {
+    public static void direct(String image) throws Exception {
         Process p = new ProcessBuilder("docker", "run", "--rm", "--network", "host", image, "true")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor() != 0) throw new IllegalStateException("docker run failed");
@@ -114,7 +157,7 @@ public final class DockerBench {
             String st = s.path("status").asText();
             if (st.equals("completed")) return;
             if (Cluster.isFinal(st)) throw new IllegalStateException("task " + id + " ended " + st + ": " + s.path("error_message").asText());
-            Thread.sleep(5);
+            Thread.sleep(POLL_MS); // the harness polls /status; faster polling only steals CPU from the system under test
         }
     }
 

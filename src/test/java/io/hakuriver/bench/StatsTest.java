@@ -36,6 +36,14 @@ class StatsTest {
         assertThat(m.anonKb() + m.fileKb()).isLessThanOrEqualTo(m.rssKb() + 1024); // RssShmem is the rest
         assertThat(m.threads()).isGreaterThan(1);
         assertThat(ProcStats.cpuMillis(pid)).isPositive();
-        assertThat(ProcStats.threadGroups(pid)).contains("main");
+        var release = new java.util.concurrent.CountDownLatch(1);
+        Thread probe = new Thread(() -> { try { release.await(); } catch (InterruptedException ignored) { } }, "bench-probe");
+        probe.start();
+        try {
+            assertThat(ProcStats.threadGroups(pid)).contains("1 x bench-probe");
+        } finally {
+            release.countDown();
+            probe.join();
+        }
     }
 }

@@ -43,6 +43,13 @@ final class TaskOverheadBench {
         Files.deleteIfExists(exitFile);
         out.line("  bare spawn of /bin/true (ProcessBuilder, this JVM): median %s; with the backend's setsid+sh wrapper: median %s",
                 Stats.ms(bare), Stats.ms(wrappedMedian));
+        Path exitFile2 = Files.createTempFile("bench-exit", ".txt");
+        long bareRun = new Stats(spawnToRun(List.of("/bin/date", "+%s.%N"), 50)).median();
+        long wrappedRun = new Stats(spawnToRun(List.of("setsid", "/bin/sh", "-c", "\"$@\"; s=$?; echo $s > \"$0\"; exit $s",
+                exitFile2.toString(), "/bin/date", "+%s.%N"), 50)).median();
+        Files.deleteIfExists(exitFile2);
+        out.line("  ProcessBuilder.start() -> the command runs (/bin/date prints its start time): bare median %s, wrapped median %s",
+                Stats.ms(bareRun), Stats.ms(wrappedRun));
 
         try (LaunchedCluster cluster = setup.cluster(1)) {
             cluster.startHost();
@@ -83,12 +90,41 @@ final class TaskOverheadBench {
             out.line("  submitted_at -> started_at:      %s   (Host queue + /run + Runner accept)", new Stats(accept).summary());
             out.line("  client submit -> sees completed: %s   (adds the /update trip and <= %d ms polling)", new Stats(client).summary(), POLL_MS);
             out.line("  tasks not completed: %s", problems.isEmpty() ? "none" : problems);
+            probeStart(cluster, c, body);
             if (hostProfile != null) hostProfile.stopAndSummarize(out, "of the Host during the measured tasks");
             if (runnerProfile != null) runnerProfile.stopAndSummarize(out, "of the Runner during the measured tasks");
         }
     }
 
-    private record Sample(String id, String status, long submitToStarted, long submitToCompleted, long clientNanos) {}
+    /**
+     * Splits the overhead at the moment the task's process really ran: tasks of {@code /bin/date +%s.%N} print
+     * their own start time into their stdout file, which lies between submitted_at and completed_at.
+     */
+    private void probeStart(LaunchedCluster cluster, HostClient c, Map<String, Object> trueBody) throws Exception {
+        int probes = Params.integer("bench.b.probes", 50);
+        if (probes <= 0) return;
+        Map<String, Object> body = new LinkedHashMap<>(trueBody);
+        body.put("command", "/bin/date");
+        body.put("arguments", List.of("+%s.%N"));
+        long[] toProcess = new long[probes], afterProcess = new long[probes];
+        int n = 0;
+        for (int i = 0; i < probes; i++) {
+            Sample s = runOne(c, body);
+            Path stdout = cluster.dir.resolve("shared/task_outputs/" + s.id + ".out");
+            if (!"completed".equals(s.status) || !Files.exists(stdout)) continue;
+            String[] sec = Files.readString(stdout).trim().split("\\.");
+            Instant ran = Instant.ofEpochSecond(Long.parseLong(sec[0]), Long.parseLong(sec[1]));
+            toProcess[n] = Duration.between(s.submittedAt, ran).toNanos();
+            afterProcess[n] = Duration.between(ran, s.completedAt).toNanos();
+            n++;
+        }
+        out.line("  split at the task's own start (%d /bin/date tasks printing their start time):", n);
+        out.line("    submitted_at -> process runs:  %s", new Stats(java.util.Arrays.copyOf(toProcess, n)).summary());
+        out.line("    process runs -> completed_at:  %s", new Stats(java.util.Arrays.copyOf(afterProcess, n)).summary());
+    }
+
+    private record Sample(String id, String status, long submitToStarted, long submitToCompleted, long clientNanos,
+                          Instant submittedAt, Instant completedAt) {}
 
     private static Sample runOne(HostClient c, Map<String, Object> body) throws Exception {
         long t0 = System.nanoTime();
@@ -108,7 +144,22 @@ final class TaskOverheadBench {
         Instant done = Times.parse(st.path("completed_at").asText(null));
         long toStart = started == null ? 0 : Duration.between(sub, started).toNanos();
         long toDone = done == null ? 0 : Duration.between(sub, done).toNanos();
-        return new Sample(id, st.path("status").asText(), toStart, toDone, clientNanos);
+        return new Sample(id, st.path("status").asText(), toStart, toDone, clientNanos, sub, done);
+    }
+
+    /** Wall time from ProcessBuilder.start() until the spawned {@code date +%s.%N} took its timestamp, in ns. */
+    static long[] spawnToRun(List<String> argv, int n) throws Exception {
+        long[] t = new long[n];
+        for (int i = -10; i < n; i++) {
+            Instant before = Instant.now();
+            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String text = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            String[] sec = text.split("\\.");
+            Instant ran = Instant.ofEpochSecond(Long.parseLong(sec[0]), Long.parseLong(sec[1]));
+            if (i >= 0) t[i] = Duration.between(before, ran).toNanos();
+        }
+        return t;
     }
 
     /** Times {@code n} spawn-and-wait cycles of {@code argv} (output discarded), in ns. */

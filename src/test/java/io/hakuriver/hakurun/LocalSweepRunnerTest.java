@@ -60,7 +60,7 @@ class LocalSweepRunnerTest {
         SweepResult r = run(3, script, "span:{1..10}", dir.toString());
         assertThat(r.allSucceeded()).isTrue();
         int overlap = maxOverlap(10);
-        assertThat(overlap).isEqualTo(3);
+        assertThat(overlap).as("never more than 3, and really concurrent").isBetween(2, 3);
         assertThat(r.peakRunning()).isLessThanOrEqualTo(3);
         assertThat(err()).contains("Running 10 tasks in parallel via subprocess... (at most 3 at a time)")
                 .contains("All parallel tasks finished successfully.");
