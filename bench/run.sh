@@ -9,6 +9,15 @@ set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P)
 cd "$root"
 
+usage() { echo "usage: bench/run.sh [a|b|c|all]...   (a) submit throughput  (b) task overhead  (c) memory + start-up" >&2; }
+for a in "$@"; do
+  case $a in
+    a|b|c|all) ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown benchmark '$a'" >&2; usage; exit 2 ;;
+  esac
+done
+
 build=${BENCH_BUILD_DIR:-target}
 jar=$build/hakuriver.jar
 main=$build/test-classes/io/hakuriver/bench/BenchMain.class

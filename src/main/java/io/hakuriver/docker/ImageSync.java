@@ -49,12 +49,20 @@ public final class ImageSync {
     private final DockerEngine engine;
     private final TarballStore store;
     private final Map<String, CompletableFuture<Result>> inFlight = new ConcurrentHashMap<>();
+    /** Per environment: the tarball+digest last found current, and when (saves two engine calls per task). */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private static final long VERIFIED_TTL_NANOS = 10_000_000_000L;
+
+    private record Verified(String tarball, String digest, long atNanos) {}
     private final AtomicLong loads = new AtomicLong();
 
     public ImageSync(DockerEngine engine, TarballStore store) {
         this.engine = engine;
         this.store = store;
     }
+
+    /** Drops the cached verdict for an environment (its image turned out to be missing). */
+    public void forget(String env) { verified.remove(env); }
 
     /** Number of tarball loads this instance performed (for tests and health). */
     public long loadCount() { return loads.get(); }
@@ -94,8 +102,12 @@ public final class ImageSync {
     private Result sync(String env) throws IOException {
         long t0 = System.nanoTime();
         String image = EnvironmentNames.imageTag(env);
-        Optional<JsonNode> local = inspect(image);
         Optional<TarballStore.Version> newest = store.newestComplete(env, LEGACY_SETTLE);
+        Verified seen = verified.get(env);
+        if (seen != null && newest.isPresent() && seen.tarball().equals(newest.get().tarball())
+                && System.nanoTime() - seen.atNanos() < VERIFIED_TTL_NANOS && newest.get().digest().orElse("").equals(seen.digest()))
+            return new Result(image, Action.UP_TO_DATE, seen.tarball(), 0, since(t0));
+        Optional<JsonNode> local = inspect(image);
         if (newest.isEmpty()) {
             if (local.isPresent()) return new Result(image, Action.LOCAL_ONLY, null, 0, since(t0));
             throw new IOException("Environment '" + env + "' is not available: no tarball " + env + "-<timestamp>.tar in "
@@ -104,13 +116,17 @@ public final class ImageSync {
         }
         TarballStore.Version v = newest.get();
         Optional<String> digest = v.digest();
-        if (local.isPresent() && isCurrent(env, local.get(), v, digest)) return new Result(image, Action.UP_TO_DATE, v.tarball(), 0, since(t0));
+        if (local.isPresent() && isCurrent(env, local.get(), v, digest)) {
+            verified.put(env, new Verified(v.tarball(), digest.orElse(""), System.nanoTime()));
+            return new Result(image, Action.UP_TO_DATE, v.tarball(), 0, since(t0));
+        }
 
         long bytes = load(v, digest, image);
         loads.incrementAndGet();
         JsonNode loaded = inspect(image).orElseThrow(() -> new IOException("Loading " + v.file() + " did not produce " + image
                 + ": the tarball holds a different image (was it made by `hakuriver.docker create-tar " + env + "`?)."));
         if (digest.isPresent()) tagDigest(env, digest.get(), loaded.path("Id").asText());
+        verified.put(env, new Verified(v.tarball(), digest.orElse(""), System.nanoTime()));
         Duration took = since(t0);
         LOG.info("Loaded environment {} from {} ({} MiB in {} ms)", env, v.tarball(), bytes >> 20, took.toMillis());
         return new Result(image, Action.LOADED, v.tarball(), bytes, took);

@@ -28,6 +28,9 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        // the simulated runners' JDK HttpServer closes idle connections beyond 200 by default: the Host's burst of
+        // /run calls opens more, and a /run on a connection closed that way fails the task (see bench/README.md)
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         List<String> which = new ArrayList<>();
         for (String a : args) {
             switch (a) {

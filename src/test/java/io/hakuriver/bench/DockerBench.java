@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Issue 4 point 6: N trivial Docker tasks through a real Host + Runner (separate JVMs) against the same N
  * {@code docker run --rm IMAGE true} calls made directly, at the same concurrency. Not a test: run it with
- * bench/docker/run.sh [N] [CONCURRENCY]. Needs a Docker engine and the image hakuriver-test/busybox:1
+ * bench/docker/run.sh [N] [CONCURRENCY] [batch]. Needs a Docker engine and the image hakuriver-test/busybox:1
  * (scripts/testenv/docker.sh).
  */
 public final class DockerBench {
@@ -39,19 +39,34 @@ public final class DockerBench {
             HostClient host = cluster.client();
             Cluster.await(Duration.ofSeconds(120), "default environment", () -> host.get("/docker/list").has(env));
             String image = "hakuriver/" + env + ":base";
+            Path temp = dir.resolve("temp-" + node);
+            Files.createDirectories(temp);
+            Files.createDirectories(cluster.sharedDir().resolve("shared_data"));
+            directArgv = directArgv(image, cluster.sharedDir(), temp);
             // Warm-up: the Runner loads the environment once; the direct runs use the same image.
             for (int i = 0; i < 3; i++) { clusterTask(host, env, node); direct(image); }
 
+            if (args.length > 2 && args[2].equals("batch")) {
+                System.out.println(io.hakuriver.util.Json.pretty(batch(host, env, node, image, n)));
+                return;
+            }
             // Alternate rounds of direct and cluster runs, so that load from elsewhere on the machine hits both alike.
-            int rounds = 4;
+            int rounds = Math.max(1, Math.min(10, n / 20));
             List<Long> directMs = new ArrayList<>(), clusterMs = new ArrayList<>();
             long directTotal = 0, clusterTotal = 0;
+            List<Long> engine = pids(cmd -> cmd.matches("^\\S*/(dockerd|containerd)( .*)?$"));
+            List<Long> jvms = pids(cmd -> cmd.contains(dir.toString()) && cmd.contains(" -jar "));
+            long directCpu = 0, clusterCpu = 0;
             for (int round = 0; round < rounds; round++) {
                 int k = n / rounds + (round < n % rounds ? 1 : 0);
+                long c0 = cpu(engine) + childrenCpu();
                 List<Long> d = timed(k, conc, () -> direct(image));
+                directCpu += cpu(engine) + childrenCpu() - c0;
                 directTotal += d.remove(d.size() - 1);
                 directMs.addAll(d);
+                c0 = cpu(engine) + cpu(jvms);
                 List<Long> c = timed(k, conc, () -> clusterTask(host, env, node));
+                clusterCpu += cpu(engine) + cpu(jvms) - c0;
                 clusterTotal += c.remove(c.size() - 1);
                 clusterMs.addAll(c);
             }
@@ -67,6 +82,9 @@ public final class DockerBench {
             r.put("cluster_p90_ms", pct(clusterMs, 90));
             r.put("overhead_per_task_ms_from_totals", Math.round((clusterTotal - directTotal) * (double) conc / n * 10) / 10.0);
             r.put("overhead_median_ms", median(clusterMs) - median(directMs));
+            // CPU per task (load-independent): dockerd+containerd+docker CLI children vs dockerd+containerd+Host+Runner JVMs
+            r.put("cpu_ms_per_task_direct", Math.round(10.0 * directCpu / n) / 10.0);
+            r.put("cpu_ms_per_task_cluster", Math.round(10.0 * clusterCpu / n) / 10.0);
             r.put("sequential_breakdown_ms", timeline(host, env, node, 10));
             System.out.println(io.hakuriver.util.Json.pretty(r));
         } finally {
@@ -98,6 +116,66 @@ public final class DockerBench {
         m.put("completed_to_client_seen", toSeen / n);
         m.put("total", total / n);
         return m;
+    }
+
+    /**
+     * Batch mode: all N tasks submitted at once with 1 core each, so the Host's scheduler keeps the node's cores busy
+     * (concurrency = the node's core count) and the client does not poll per task; the cluster's time is the
+     * makespan from the Host's own timestamps. The direct runs use the same concurrency.
+     */
+    static Map<String, Object> batch(HostClient host, String env, String node, String image, int n) throws Exception {
+        int cores = 0;
+        for (JsonNode nd : host.get("/nodes")) if (nd.path("hostname").asText().equals(node)) cores = nd.path("total_cores").asInt();
+        List<Long> d = timed(n, cores, () -> direct(image));
+        long directTotal = d.remove(d.size() - 1);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("command", "true");
+            body.put("arguments", List.of());
+            body.put("required_cores", 1);
+            body.put("container_name", env);
+            body.put("targets", List.of(node));
+            ids.add(host.post("/submit", body).path("task_ids").path(0).asText());
+        }
+        long first = Long.MAX_VALUE, last = 0;
+        for (String id : ids) {
+            JsonNode s;
+            while (!Cluster.isFinal((s = host.get("/status/" + id)).path("status").asText())) Thread.sleep(200);
+            if (!s.path("status").asText().equals("completed")) throw new IllegalStateException(id + ": " + s);
+            first = Math.min(first, millis(s.path("submitted_at").asText()));
+            last = Math.max(last, millis(s.path("completed_at").asText()));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", "batch");
+        m.put("tasks", n);
+        m.put("concurrency", cores);
+        m.put("direct_total_s", directTotal / 1000.0);
+        m.put("cluster_makespan_s", (last - first) / 1000.0);
+        m.put("ratio", Math.round(1000.0 * (last - first) / directTotal) / 1000.0);
+        m.put("overhead_per_task_ms", Math.round(((last - first) - directTotal) * (double) cores / n * 10) / 10.0);
+        return m;
+    }
+
+    static List<Long> pids(java.util.function.Predicate<String> cmd) {
+        return ProcessHandle.allProcesses().filter(p -> cmd.test(ProcStats.cmdline(p.pid()))).map(ProcessHandle::pid).toList();
+    }
+
+    static long cpu(List<Long> pids) {
+        long sum = 0;
+        for (long p : pids) { try { sum += ProcStats.cpuMillis(p); } catch (java.io.IOException gone) { } }
+        return sum;
+    }
+
+    /** CPU of this JVM's finished (waited-for) children: the docker CLI processes of the direct runs. */
+    static long childrenCpu() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10L; // cutime, cstime in 1/100 s
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static long millis(String iso) {
@@ -137,8 +215,18 @@ public final class DockerBench {
         return ms;
     }
 
+    /** The direct equivalent of what the Runner asks Docker for a task (same network, mounts, workdir, capability). */
+    static List<String> directArgv(String image, Path shared, Path temp) {
+        return List.of("docker", "run", "--rm", "--network", "host", "--cap-add", "SYS_NICE",
+                "--mount", "type=bind,source=" + shared.resolve("shared_data") + ",target=/shared",
+                "--mount", "type=bind,source=" + temp + ",target=/local_temp", "--workdir", "/shared", image, "true");
+    }
+
+    static List<String> directArgv = null;
+
     public static void direct(String image) throws Exception {
-        Process p = new ProcessBuilder("docker", "run", "--rm", "--network", "host", image, "true")
+        List<String> argv = directArgv != null ? directArgv : List.of("docker", "run", "--rm", "--network", "host", image, "true");
+        Process p = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor() != 0) throw new IllegalStateException("docker run failed");
     }

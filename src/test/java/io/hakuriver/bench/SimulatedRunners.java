@@ -37,7 +37,7 @@ final class SimulatedRunners implements AutoCloseable {
     private final int nodes;
     private final int coresPerNode;
     private final HttpServer server;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(4, daemon("sim-runner-http"));
+    private final ExecutorService handlers = Executors.newFixedThreadPool(8, daemon("sim-runner-http"));
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("sim-runner-beat"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Set<Long>> accepted = new ArrayList<>();
@@ -51,7 +51,7 @@ final class SimulatedRunners implements AutoCloseable {
         this.nodes = nodes;
         this.coresPerNode = coresPerNode;
         for (int i = 0; i < nodes; i++) accepted.add(ConcurrentHashMap.newKeySet());
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
         server.createContext("/", this::handle);
         server.setExecutor(handlers);
         server.start();

@@ -23,15 +23,19 @@ final class SubmitThroughputBench {
     SubmitThroughputBench(Report out, BenchMain.Setup setup) { this.out = out; this.setup = setup; }
 
     void run() throws Exception {
-        int submits = Params.integer("bench.a.submits", 20_000);
+        int queuedSubmits = Params.integer("bench.a.submits", 20_000);
         int warmup = Params.integer("bench.a.warmup", 3_000);
         int clients = Params.integer("bench.a.clients", 16);
         int nodes = Params.integer("bench.a.nodes", 4);
         int cores = Params.integer("bench.a.cores", 8);
+        // dispatching is several times slower per submit: fewer of them keep `bench/run.sh all` within ~5 minutes
+        int dispatchedSubmits = Params.integer("bench.a.dispatched_submits", 8_000);
         out.section("(a) /submit throughput, simulated runners (" + nodes + " nodes x " + cores + " cores), "
-                + clients + " concurrent clients (" + SubmitLoad.clientKind() + " HTTP), " + warmup + " warm-up + " + submits + " measured submits per mode");
+                + clients + " concurrent clients (" + SubmitLoad.clientKind() + " HTTP), " + warmup + " warm-up + "
+                + queuedSubmits + " (queued) / " + dispatchedSubmits + " (dispatched) measured submits");
         for (String mode : Params.list("bench.a.modes", "queued,dispatched")) {
             int reqCores = mode.equals("dispatched") ? 0 : 1;
+            int submits = mode.equals("dispatched") ? dispatchedSubmits : queuedSubmits;
             try (LaunchedCluster cluster = setup.cluster(1);
                  SimulatedRunners sim = new SimulatedRunners(cluster.hostUrl(), nodes, cores)) {
                 cluster.startHost();
@@ -61,11 +65,15 @@ final class SubmitThroughputBench {
                         hostCpu * 100.0 / wallMs, hostCpu / (double) submits, selfCpu * 100.0 / wallMs, wallMs);
                 out.line("  heartbeats during the run: %d, mean %.1f ms each (%d failed overall)",
                         beats, beats == 0 ? 0.0 : beatNs / 1e6 / beats, sim.heartbeatFailures.get());
-                Thread.sleep(300); // let in-flight dispatches land before counting
+                settle(sim);
                 HostClient c = cluster.client();
                 long pending = count(c, "pending"), assigning = count(c, "assigning"), failed = count(c, "failed");
                 out.line("  tasks at the Host afterwards: pending %d, assigning %d, failed %d (submitted %d); /run calls received %d",
                         pending, assigning, failed, warmup + submits, sim.runCalls.get());
+                if (failed > 0) {
+                    var sample = c.get("/tasks?status=failed&limit=3");
+                    for (var t : sample) out.line("    failed task %s: %s", t.path("task_id").asText(), t.path("error_message").asText());
+                }
                 out.line("  host RSS after the run: %s", ProcStats.memory(pid));
                 out.line("  host threads: %s", ProcStats.threadGroups(pid));
                 if (profile != null) profile.stopAndSummarize(out, "of the Host during the measured submits");
@@ -74,6 +82,15 @@ final class SubmitThroughputBench {
                     for (String l : ProcStats.nativeMemory(pid)) if (!l.contains("committed      0.")) out.line("    " + l);
                 }
             }
+        }
+    }
+
+    /** Waits (at most 20 s) until dispatches stop arriving at the simulated runners, so the counts are final. */
+    private static void settle(SimulatedRunners sim) throws InterruptedException {
+        long last = -1, end = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < end && sim.runCalls.get() != last) {
+            last = sim.runCalls.get();
+            Thread.sleep(1000);
         }
     }
 

@@ -76,8 +76,8 @@ class DockerBackendIT {
                 "v1\nFOO=bar baz\n/shared /local_temp " + id + "\nfrom-the-node\n/shared\nread-only\n");
         assertThat(Files.readString(cfg.taskErrorsDir().resolve(id + ".err"))).isEqualTo("oops\n");
         assertThat(Files.readString(cfg.sharedDir().resolve("shared_data").resolve("out-" + id + ".txt"))).isEqualTo("result\n");
-        assertThat(docker("ps", "-a", "--filter", "name=hakuriver-task-" + id, "--format", "{{.Names}}").out())
-                .as("the container is removed after its state was read").isEmpty();
+        await("the container is removed after its state was read").atMost(10, TimeUnit.SECONDS)
+                .until(() -> docker("ps", "-a", "--filter", "name=hakuriver-task-" + id, "--format", "{{.Names}}").out().isEmpty());
     }
 
     @Test
@@ -104,7 +104,7 @@ class DockerBackendIT {
         assertThat(o.exitCode()).isEqualTo(137);
         assertThat(o.oomKilled()).isFalse();
         b.kill(t); // idempotent
-        assertThat(docker("ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}}").out()).isEmpty();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> docker("ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}}").out().isEmpty());
     }
 
     @Test
@@ -169,8 +169,8 @@ class DockerBackendIT {
         TaskOutcome o = outcome(again);
         assertThat(o.exitCode()).isEqualTo(5);
         assertThat(Files.readString(cfg.taskOutputsDir().resolve(id + ".out"))).isEqualTo("before\nafter\n");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !second.discover(runner).containsKey(id));
         assertThat(second.recover(id, "hakuriver-task-" + id)).isEmpty();
-        assertThat(second.discover(runner)).doesNotContainKey(id);
     }
 
     @Test

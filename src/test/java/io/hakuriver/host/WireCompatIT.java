@@ -193,6 +193,26 @@ class WireCompatIT {
         assertThat(killed.get("error_message").asText()).isEqualTo("Kill requested by user.");
     }
 
+    @Test void killWhileAssigningReachesTheRunnerAndALateCompletedIsIgnored() throws Exception {
+        c = Cluster.start(tmp.resolve("c"));
+        int port = startFakeRunner();
+        raw("POST", "/register", "{\"hostname\": \"slow\", \"total_cores\": 2, \"total_ram_bytes\": 1000000000, \"runner_url\": \"http://127.0.0.1:" + port + "\"}");
+        String id = Json.tree(raw("POST", "/submit", "{\"command\": \"sleep\", \"arguments\": [\"5\"], \"targets\": [\"slow\"], \"container_name\": \"NULL\"}").body())
+                .get("task_ids").get(0).asText();
+        assertThat(toRunner.poll(10, TimeUnit.SECONDS)[0]).isEqualTo("/run");
+        assertThat(Json.tree(raw("GET", "/status/" + id, null).body()).get("status").asText()).isEqualTo("assigning");
+        assertThat(raw("POST", "/kill/" + id, null).statusCode()).isEqualTo(202);
+        String[] k = toRunner.poll(10, TimeUnit.SECONDS);
+        assertThat(k[0]).as("kill of an assigning task is forwarded (defect C3)").isEqualTo("/kill");
+        var late = raw("POST", "/update", "{\"task_id\": " + id + ", \"status\": \"completed\", \"exit_code\": 0}");
+        assertThat(Json.tree(late.body()).get("message").asText()).isEqualTo("Task already in a final state");
+        assertThat(Json.tree(raw("GET", "/status/" + id, null).body()).get("status").asText()).isEqualTo("killed");
+        // the node's cores are free again: a 2-core task is dispatched at once
+        String big = Json.tree(raw("POST", "/submit", "{\"command\": \"true\", \"required_cores\": 2, \"targets\": [\"slow\"], \"container_name\": \"NULL\"}").body())
+                .get("task_ids").get(0).asText();
+        assertThat(toRunner.poll(10, TimeUnit.SECONDS)[1]).contains(big);
+    }
+
     @Test void ourRunnerAcceptsTheOriginalHostsRunRequest() throws Exception {
         c = Cluster.start(tmp.resolve("c"));
         Cluster.Runner r = c.addRunner("vm", null);

@@ -140,6 +140,11 @@ class SystemdE2EIT {
         String hog = submit("--target sdnode --container NULL --memory 32M -- python3 -c 'b = bytearray(300 * 1024 * 1024)'");
         await().atMost(Duration.ofSeconds(120)).until(() -> status(hog).equals("killed_oom"));
         assertThat(ct.client("--status " + hog).out()).contains("exit code:  137", "out-of-memory");
+
+        // node:N target: numactl --cpunodebind/--membind inside the scope (this machine has one NUMA node, 0)
+        String numa = submit("--target sdnode:0 --container NULL -- sh -c 'echo node=$HAKURIVER_TARGET_NUMA_NODE; grep Mems_allowed_list /proc/self/status'");
+        await().atMost(Duration.ofSeconds(120)).until(() -> status(numa).equals("completed"));
+        assertThat(ct.sh("cat /srv/hakuriver/shared/task_outputs/" + numa + ".out").out()).contains("node=0", "Mems_allowed_list:\t0");
     }
 
     @Test @Order(4)
@@ -170,10 +175,10 @@ class SystemdE2EIT {
         String id = submit("--target sdnode --container NULL -- sh -c 'while [ ! -e /srv/hakuriver/shared/shared_data/release ]; do sleep 0.2; done; echo done; exit 5'");
         String unit = "hakuriver-task-" + id + ".scope";
         await().atMost(Duration.ofSeconds(120)).until(() -> show(unit, "ActiveState").equals("active"));
-        String before = ct.sh("ps -eo pid=,unit= | awk '$2 == \"" + unit + "\" {print $1}' | sort | tr '\\n' ' '").out();
+        String before = ct.sh("ps -eo pid=,comm=,unit= | awk '$3 == \"" + unit + "\" && $2 != \"sleep\" {print $1}' | sort | tr '\\n' ' '").out();
         ct.sh("systemctl restart hakuriver-runner.service").ok();
         assertThat(show(unit, "ActiveState")).isEqualTo("active");
-        assertThat(ct.sh("ps -eo pid=,unit= | awk '$2 == \"" + unit + "\" {print $1}' | sort | tr '\\n' ' '").out()).isEqualTo(before);
+        assertThat(ct.sh("ps -eo pid=,comm=,unit= | awk '$3 == \"" + unit + "\" && $2 != \"sleep\" {print $1}' | sort | tr '\\n' ' '").out()).isEqualTo(before);
         assertThat(status(id)).isEqualTo("running");
         ct.sh("touch /srv/hakuriver/shared/shared_data/release").ok();
         await().atMost(Duration.ofSeconds(180)).until(() -> status(id).equals("failed"));
@@ -192,10 +197,12 @@ class SystemdE2EIT {
                   sed -i "s#^runner_port = .*#runner_port = 800$n#; s#^name = \\"\\"#name = \\"node$n\\"#" runner-$n.toml
                 done
                 """).ok();
-        ct.sh("cd /root && " + ct.hakuriver("init service --template --runner-config /etc/hakuriver/config.toml --output-dir /root/tmpl")).ok();
+        // --install: init copies the unit and runs daemon-reload itself (and keeps the reviewed copy)
+        assertThat(ct.sh("cd /root && " + ct.hakuriver("init service --template --runner-config /etc/hakuriver/config.toml --output-dir /root/tmpl --install")).ok().out())
+                .contains("Installed /etc/systemd/system/hakuriver-runner@.service", "Ran systemctl daemon-reload");
         assertThat(ct.sh("cat /root/tmpl/hakuriver-runner@.service").out()).contains("--config /etc/hakuriver/runner-%i.toml");
-        ct.sh("cp /root/tmpl/hakuriver-runner@.service /etc/systemd/system/ && systemctl daemon-reload"
-                + " && systemctl enable --now hakuriver-runner@1.service hakuriver-runner@2.service", Duration.ofSeconds(120)).ok();
+        assertThat(ct.sh("cat /etc/systemd/system/hakuriver-runner@.service").out()).contains("--config /etc/hakuriver/runner-%i.toml");
+        ct.sh("systemctl enable --now hakuriver-runner@1.service hakuriver-runner@2.service", Duration.ofSeconds(120)).ok();
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(ct.client("--list-nodes").out())
                 .containsPattern("node1 +online").containsPattern("node2 +online").contains(":8001", ":8002"));
         String t1 = submit("--target node1 --container NULL -- sh -c 'echo one'");

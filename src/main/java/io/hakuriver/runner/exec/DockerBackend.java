@@ -80,7 +80,12 @@ public class DockerBackend implements ExecutionBackend {
         try {
             prepareFiles(spec);
             sync.ensure(env);
-            create(name, body);
+            if (!create(name, body)) {
+                // The image vanished since the sync checked it (e.g. removed by hand): sync again, once.
+                sync.forget(env);
+                sync.ensure(env);
+                if (!create(name, body)) throw new IOException("Image " + spec.dockerImage() + " is missing after loading it.");
+            }
             try {
                 engine.expect("POST", "/containers/" + name + "/start", null, CONTROL_TIMEOUT, 304);
             } catch (DockerApiException e) {
@@ -116,7 +121,8 @@ public class DockerBackend implements ExecutionBackend {
         }
     }
 
-    private void create(String name, ObjectNode body) throws IOException {
+    /** Creates the container; false when the image does not exist. */
+    private boolean create(String name, ObjectNode body) throws IOException {
         String path = "/containers/create?name=" + DockerEngine.q(name);
         DockerEngine.Response r = engine.call("POST", path, body, CONTROL_TIMEOUT);
         if (r.status() == 409) {
@@ -127,7 +133,9 @@ public class DockerBackend implements ExecutionBackend {
             remove(name);
             r = engine.call("POST", path, body, CONTROL_TIMEOUT);
         }
+        if (r.status() == 404) return false;
         if (!r.ok()) throw new IOException("Creating container " + name + " failed: " + DockerApiException.from(r.status(), r.text(), "create").engineMessage());
+        return true;
     }
 
     /** Copies output until the container stops, then reads its state, removes it and completes {@code done}. */
@@ -135,10 +143,10 @@ public class DockerBackend implements ExecutionBackend {
         try {
             copyLogs(name, stdout, stderr);
             int code = waitForExit(name);
-            JsonNode state = inspectState(name);
+            // Only a failed task needs the state (OOM flag, engine error); a clean exit 0 is success either way.
+            JsonNode state = code == 0 ? null : inspectState(name);
             boolean oom = state != null && state.path("OOMKilled").asBoolean(false);
             String error = state == null ? "" : state.path("Error").asText("");
-            remove(name);
             if (oom) {
                 done.complete(TaskOutcome.oom(code, "Killed by the out-of-memory killer: the container exceeded its memory limit"
                         + (memoryBytes != null && memoryBytes > 0 ? " of " + memoryBytes + " bytes" : "") + "."));
@@ -147,6 +155,9 @@ public class DockerBackend implements ExecutionBackend {
             } else {
                 done.complete(new TaskOutcome(code, false, "Container exited with code " + code + "." + (error.isEmpty() ? "" : " " + error)));
             }
+            // Removed after the outcome was handed over (saves a round trip of latency); should this Runner die in
+            // between, the next one finds the exited container, reports the same outcome again and removes it.
+            remove(name);
         } catch (Exception e) {
             if (closed) return; // Runner shutdown: the container keeps running, the next Runner recovers it
             LOG.error("Lost track of container {}", name, e);

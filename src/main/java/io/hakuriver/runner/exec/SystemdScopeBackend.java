@@ -45,6 +45,8 @@ public class SystemdScopeBackend implements ExecutionBackend {
     private final Path exitDir;
     /** Tasks paused with SIGSTOP because the unit cannot be frozen (cgroup v1): resume must SIGCONT them. */
     private final Set<Long> stoppedBySignal = ConcurrentHashMap.newKeySet();
+    /** The sudo processes that launched our tasks (sudo mode only), see {@link #continueLauncher}. */
+    private final Map<Long, Process> launchers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "systemd-scope-poller");
         t.setDaemon(true);
@@ -139,6 +141,10 @@ public class SystemdScopeBackend implements ExecutionBackend {
                     TaskOutcome.launchFailed("Cannot start systemd-run for task " + spec.taskId() + ": " + e.getMessage())));
         }
         String handle = ScopeCommands.unitName(spec.taskId()) + "|" + exitFile;
+        if (!runnerIsRoot) {
+            launchers.put(spec.taskId(), process);
+            process.onExit().thenRun(() -> launchers.remove(spec.taskId()));
+        }
         CompletableFuture<TaskOutcome> done = process.onExit().thenApply(p -> outcome(spec.taskId(), exitFile, p.exitValue()));
         log.info("Task {} started as {} (user {}, CPUQuota {}, MemoryMax {})", spec.taskId(), ScopeCommands.unitName(spec.taskId()),
                 user.name(), spec.cores() > 0 ? spec.cores() * 100 + "%" : "none", spec.hasMemoryLimit() ? spec.memoryBytes() : "none");
@@ -213,6 +219,7 @@ public class SystemdScopeBackend implements ExecutionBackend {
         // SIGKILL stays pending on frozen (cgroup v1 freezer) processes until they are thawed.
         run(commands.thaw(id));
         stoppedBySignal.remove(id);
+        continueLauncher(id);
     }
 
     @Override
@@ -232,6 +239,7 @@ public class SystemdScopeBackend implements ExecutionBackend {
         long id = task.taskId();
         if (stoppedBySignal.remove(id)) {
             CommandResult r = run(commands.signal(id, "SIGCONT"));
+            continueLauncher(id);
             if (!r.ok()) throw new IOException("Cannot resume " + ScopeCommands.unitName(id) + ": " + r.output());
             return;
         }
@@ -239,6 +247,18 @@ public class SystemdScopeBackend implements ExecutionBackend {
         // After a Runner restart we do not know how the task was paused: SIGCONT is harmless on running processes.
         CommandResult cont = run(commands.signal(id, "SIGCONT"));
         if (!thawed.ok() && !cont.ok()) throw new IOException("Cannot resume " + ScopeCommands.unitName(id) + ": " + cont.output());
+    }
+
+    /**
+     * sudo mimics job control: when the task it started is stopped (SIGSTOP pause), sudo stops itself, and it stays
+     * stopped after the task is continued or killed, so it would never reap the task nor exit. sudo runs as root, but
+     * SIGCONT may be sent to any process of the same session (kill(2)), so the Runner continues it itself.
+     */
+    private void continueLauncher(long taskId) {
+        Process launcher = launchers.get(taskId);
+        if (launcher == null || !launcher.isAlive()) return;
+        CommandResult r = run(List.of("kill", "-CONT", Long.toString(launcher.pid())));
+        if (!r.ok()) log.warn("Cannot continue sudo (pid {}) of task {}: {}", launcher.pid(), taskId, r.output());
     }
 
     @Override
