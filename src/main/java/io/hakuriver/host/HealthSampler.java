@@ -41,18 +41,7 @@ final class HealthSampler {
         synchronized (state.lock()) {
             for (NodeRecord n : state.nodes()) {
                 total++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("hostname", n.hostname);
-                m.put("status", n.status);
-                m.put("last_heartbeat", Times.format(n.lastHeartbeat));
-                m.put("cpu_percent", n.cpuPercent);
-                m.put("memory_percent", n.memoryPercent);
-                m.put("memory_used_bytes", n.memoryUsedBytes);
-                m.put("memory_total_bytes", n.memoryTotalBytes);
-                m.put("total_cores", n.totalCores);
-                m.put("numa_topology", n.numaTopology);
-                m.put("url", n.url);
-                perNode.add(m);
+                perNode.add(Views.healthSample(n));
                 if (!n.online()) continue;
                 online++;
                 cores += n.totalCores;

@@ -44,6 +44,22 @@ public final class Views {
         return m;
     }
 
+    /** One node in a /health sample (spec §3.2.8 fields, plus url). */
+    static Map<String, Object> healthSample(NodeRecord n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", n.hostname);
+        m.put("status", n.status);
+        m.put("last_heartbeat", Times.format(n.lastHeartbeat));
+        m.put("cpu_percent", n.cpuPercent);
+        m.put("memory_percent", n.memoryPercent);
+        m.put("memory_used_bytes", n.memoryUsedBytes);
+        m.put("memory_total_bytes", n.memoryTotalBytes);
+        m.put("total_cores", n.totalCores);
+        m.put("numa_topology", n.numaTopology);
+        m.put("url", n.url);
+        return m;
+    }
+
     static Map<String, Object> node(NodeRecord n, NodeUsage u, List<String> running) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hostname", n.hostname);
