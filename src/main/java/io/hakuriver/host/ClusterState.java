@@ -129,6 +129,9 @@ public final class ClusterState {
 
     Instant assignedAt(long id) { return assignedAt.get(id); }
 
+    /** The runner accepted /run: the assignment grace period starts now, not when the task was queued for dispatch. */
+    void acknowledged(long id) { if (assignedAt.containsKey(id)) assignedAt.put(id, Instant.now()); }
+
     void markCapacityChanged() { fullScan = true; }
 
     /**

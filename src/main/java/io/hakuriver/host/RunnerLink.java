@@ -23,8 +23,16 @@ public final class RunnerLink {
 
     private final ClusterState state;
     private final String token;
+    /** A small fixed pool: an unbounded client spawned hundreds of threads under a burst of dispatches. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "runner-link"); t.setDaemon(true); return t; }))
+            .build();
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
+    private static final int DISPATCH_ATTEMPTS = 4;
 
     public RunnerLink(ClusterState state, String token) {
         this.state = state;
@@ -40,16 +48,27 @@ public final class RunnerLink {
         return b;
     }
 
-    /** Sends /run without waiting; a refusal or an unreachable runner fails the task (it never started). */
-    void dispatch(NodeRecord node, TaskRecord t) {
+    /**
+     * Sends /run without waiting. A connection problem is retried (a runner answers 409 to a duplicate, so a retry
+     * never starts a task twice); a refusal, or a runner still unreachable after the retries, fails the task.
+     */
+    void dispatch(NodeRecord node, TaskRecord t) { dispatch(node, t, 1); }
+
+    private void dispatch(NodeRecord node, TaskRecord t, int attempt) {
         String image = t.dockerImageName == null ? "" : t.dockerImageName;
         RunRequest body = new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
                 Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts);
         http.sendAsync(request(node.url + "/run", body, Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
             .whenComplete((resp, err) -> {
-                if (err == null && resp.statusCode() / 100 == 2) return;
-                if (err == null && resp.statusCode() == 409) return; // runner already has it (a retried dispatch)
+                if (err == null && (resp.statusCode() / 100 == 2 || resp.statusCode() == 409)) { // 409: it has it already
+                    synchronized (state.lock()) { state.acknowledged(t.taskId); }
+                    return;
+                }
+                if (err != null && attempt < DISPATCH_ATTEMPTS && t.status == io.hakuriver.api.TaskStatus.ASSIGNING) {
+                    retries.schedule(() -> dispatch(node, t, attempt + 1), 250L << attempt, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return;
+                }
                 String msg = err != null ? "Failed to contact runner: " + rootMessage(err)
                         : "Runner rejected task: " + resp.statusCode() + " - " + resp.body();
                 log.warn("Dispatch of task {} to {} failed: {}", t.taskId, node.hostname, msg);

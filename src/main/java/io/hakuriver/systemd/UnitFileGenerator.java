@@ -132,6 +132,8 @@ public final class UnitFileGenerator {
         u.append("RestartSec=5\n");
         // The JVM answers SIGTERM (systemctl stop) by running its shutdown hooks and exiting with 128+15.
         u.append("SuccessExitStatus=143\n");
+        // Exit status 2 = bad configuration or usage (ExitCodes.USAGE): restarting every 5 s cannot fix it.
+        u.append("RestartPreventExitStatus=2\n");
         if (o.watchdogSec() != null) {
             u.append("WatchdogSec=").append(o.watchdogSec()).append('\n');
             // On a missed ping systemd sends SIGABRT; a process that cannot act on it (stopped, stuck in the kernel)

@@ -115,6 +115,9 @@ public final class DockerBench {
         m.put("runner_accept_to_completed", run / n);
         m.put("completed_to_client_seen", toSeen / n);
         m.put("total", total / n);
+        long d0 = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) direct(null);
+        m.put("direct_docker_run", (System.currentTimeMillis() - d0) / n);
         return m;
     }
 

@@ -36,6 +36,7 @@ final class LaunchedCluster implements AutoCloseable {
     private final int heartbeatSeconds;
     private Process host;
     private final Map<String, Process> runners = new LinkedHashMap<>();
+    private final Map<String, Integer> runnerPorts = new LinkedHashMap<>();
 
     /** @param heartbeatSeconds [timing] heartbeat_interval of every process (the simulated runners use it too) */
     LaunchedCluster(Path launcher, Path jar, int heartbeatSeconds) throws IOException {
@@ -52,6 +53,7 @@ final class LaunchedCluster implements AutoCloseable {
     HostClient client() { return new HostClient(hostUrl(), ""); }
     long hostPid() { return host.pid(); }
     long runnerPid(String name) { return runners.get(name).pid(); }
+    String runnerUrl(String name) { return "http://127.0.0.1:" + runnerPorts.get(name); }
 
     private String baseToml() {
         return """
@@ -96,6 +98,7 @@ final class LaunchedCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         Process p = spawn("runner", cfg, dir.resolve("runner-" + name + ".log"));
         runners.put(name, p);
+        runnerPorts.put(name, port);
         long healthz = -1, registered = -1;
         long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && (healthz < 0 || registered < 0)) {

@@ -55,6 +55,8 @@ final class TaskOverheadBench {
             cluster.startHost();
             cluster.startRunner("bench-1");
             HostClient c = cluster.client();
+            String backend = new HostClient(cluster.runnerUrl("bench-1"), "").get("/health").path("null_backend").asText("?");
+            out.line("  the Runner runs --container NULL tasks with the '%s' backend", backend);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("command", "/bin/true");
             body.put("arguments", List.of());

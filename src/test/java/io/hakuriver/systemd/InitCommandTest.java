@@ -47,6 +47,18 @@ class InitCommandTest {
     }
 
     @Test
+    void bareInitWritesTheUserConfig() {
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", dir.toString());
+        try {
+            assertThat(run("init")).isZero();
+        } finally {
+            System.setProperty("user.home", home);
+        }
+        assertThat(dir.resolve(".hakuriver/config.toml")).content().contains("[network]");
+    }
+
+    @Test
     void serviceWithoutRoleIsAUsageError() {
         assertThat(run("init", "service", "--output-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--host, --runner or --all");

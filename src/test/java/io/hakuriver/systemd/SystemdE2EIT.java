@@ -290,4 +290,31 @@ class SystemdE2EIT {
         assertThat(ct.sh("cat /srv/hakuriver/shared/task_outputs/" + id + ".out").out()).isEqualTo("haku\n");
         assertThat(ct.sh("cat /srv/hakuriver/shared/task_errors/" + id + ".err").out()).doesNotContain("sudo");
     }
+
+    /** The troubleshooting cases of docs/systemd.md, with the messages quoted there. */
+    @Test @Order(10)
+    void troubleshootingMessages() throws Exception {
+        // a config file that disappeared after the unit was generated: status 2, no restart loop
+        ct.sh("cp /etc/hakuriver/config.toml /etc/hakuriver/gone.toml && cd /root && "
+                + ct.hakuriver("init service --runner --config /etc/hakuriver/gone.toml --output-dir /root/gone")
+                + " && sed -i 's/^Description=.*/Description=gone/' /root/gone/hakuriver-runner.service"
+                + " && cp /root/gone/hakuriver-runner.service /etc/systemd/system/hakuriver-gone.service && rm /etc/hakuriver/gone.toml"
+                + " && systemctl daemon-reload && systemctl start hakuriver-gone.service").ok();
+        await().atMost(Duration.ofSeconds(120)).until(() -> show("hakuriver-gone.service", "ExecMainStatus").equals("2"));
+        Thread.sleep(7000); // longer than RestartSec=5
+        assertThat(show("hakuriver-gone.service", "NRestarts")).isEqualTo("0");
+        assertThat(ct.sh("systemctl is-active hakuriver-gone.service").out().trim()).isEqualTo("failed");
+        assertThat(ct.sh("journalctl -u hakuriver-gone.service --no-pager -o cat").out())
+                .contains("Configuration error: Configuration file not found: /etc/hakuriver/gone.toml");
+        // the generator itself refuses a missing file
+        SystemdContainer.Result r = ct.sh(ct.hakuriver("init service --runner --config /etc/hakuriver/gone.toml --output-dir /root/gone2"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("Error: Configuration file not found: /etc/hakuriver/gone.toml");
+        // --docker on a node without Docker
+        ct.sh("cd /root && " + ct.hakuriver("init service --runner --docker --config /etc/hakuriver/config.toml --output-dir /root/dock")
+                + " && cp /root/dock/hakuriver-runner.service /etc/systemd/system/hakuriver-runner.service && systemctl daemon-reload").ok();
+        SystemdContainer.Result dock = ct.sh("systemctl start hakuriver-runner.service");
+        assertThat(dock.exit()).isNotZero();
+        assertThat(dock.out()).contains("Failed to start hakuriver-runner.service: Unit docker.service not found.");
+    }
 }

@@ -40,6 +40,7 @@ class UnitFileGeneratorTest {
                 Restart=on-failure
                 RestartSec=5
                 SuccessExitStatus=143
+                RestartPreventExitStatus=2
                 Environment="PATH=/usr/local/bin:/usr/bin:/bin"
 
                 [Install]

@@ -77,6 +77,7 @@ public class DockerBackend implements ExecutionBackend {
         String name = TaskContainerSpec.containerName(spec.taskId());
         CompletableFuture<TaskOutcome> done = new CompletableFuture<>();
         RunningTask task = new RunningTask(spec.taskId(), name(), name, done);
+        DockerEngine.Stream attached = null;
         try {
             prepareFiles(spec);
             sync.ensure(env);
@@ -86,19 +87,24 @@ public class DockerBackend implements ExecutionBackend {
                 sync.ensure(env);
                 if (!create(name, body)) throw new IOException("Image " + spec.dockerImage() + " is missing after loading it.");
             }
+            attached = attach(name);
             try {
                 engine.expect("POST", "/containers/" + name + "/start", null, CONTROL_TIMEOUT, 304);
             } catch (DockerApiException e) {
+                if (attached != null) attached.close();
                 remove(name);
                 throw new IOException("Container " + name + " could not start: " + e.engineMessage());
             }
         } catch (DockerUnavailableException e) {
+            if (attached != null) attached.close();
             return failed(task, spec, "Docker engine unreachable: " + e.getMessage());
         } catch (IOException e) {
+            if (attached != null) attached.close();
             return failed(task, spec, e.getMessage());
         }
         Path out = spec.stdoutFile(), err = spec.stderrFile();
-        monitors.execute(() -> monitor(name, out, err, spec.memoryBytes(), done));
+        DockerEngine.Stream output = attached;
+        monitors.execute(() -> monitor(name, output, out, err, spec.memoryBytes(), done));
         return task;
     }
 
@@ -139,9 +145,25 @@ public class DockerBackend implements ExecutionBackend {
     }
 
     /** Copies output until the container stops, then reads its state, removes it and completes {@code done}. */
-    private void monitor(String name, Path stdout, Path stderr, Long memoryBytes, CompletableFuture<TaskOutcome> done) {
+    /**
+     * Attaches to the output before the start, as {@code docker run} does: the stream ends the moment the container
+     * exits (a logs-follow stream ends noticeably later). Null when the engine refuses; the logs endpoint is used then.
+     */
+    private DockerEngine.Stream attach(String name) throws IOException {
         try {
-            copyLogs(name, stdout, stderr);
+            return engine.hijack("/containers/" + name + "/attach?stream=1&stdout=1&stderr=1", io.hakuriver.util.Json.MAPPER.createObjectNode());
+        } catch (DockerUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.debug("attach to {} failed, will follow its logs instead: {}", name, e.getMessage());
+            return null;
+        }
+    }
+
+    private void monitor(String name, DockerEngine.Stream attached, Path stdout, Path stderr, Long memoryBytes, CompletableFuture<TaskOutcome> done) {
+        try {
+            if (attached != null) copyAttached(name, attached, stdout, stderr);
+            else copyLogs(name, stdout, stderr);
             int code = waitForExit(name);
             // Only a failed task needs the state (OOM flag, engine error); a clean exit 0 is success either way.
             JsonNode state = code == 0 ? null : inspectState(name);
@@ -162,6 +184,14 @@ public class DockerBackend implements ExecutionBackend {
             if (closed) return; // Runner shutdown: the container keeps running, the next Runner recovers it
             LOG.error("Lost track of container {}", name, e);
             done.complete(new TaskOutcome(null, false, "Lost track of container " + name + ": " + e.getMessage()));
+        }
+    }
+
+    private void copyAttached(String name, DockerEngine.Stream attached, Path stdout, Path stderr) {
+        try (attached; OutputStream o = logFile(stdout); OutputStream e = logFile(stderr)) {
+            LogDemux.copy(attached.body(), o, e);
+        } catch (IOException ex) {
+            if (!closed) LOG.warn("Copying the output of {} stopped: {}", name, ex.toString());
         }
     }
 
@@ -245,7 +275,7 @@ public class DockerBackend implements ExecutionBackend {
         long mem = c.path("HostConfig").path("Memory").asLong(0);
         CompletableFuture<TaskOutcome> done = new CompletableFuture<>();
         // The whole log is kept by the engine until removal, so the files are rewritten complete.
-        monitors.execute(() -> monitor(name, out, err, mem, done));
+        monitors.execute(() -> monitor(name, null, out, err, mem, done));
         LOG.info("Re-attached to container {} ({})", name, c.path("State").path("Status").asText());
         return Optional.of(new RunningTask(taskId, name(), name, done));
     }
