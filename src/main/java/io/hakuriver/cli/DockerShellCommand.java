@@ -47,7 +47,11 @@ public class DockerShellCommand implements java.util.concurrent.Callable<Integer
             ws = b.buildAsync(client.wsUri("/docker/host/containers/" + container + "/terminal"), new Listener(out)).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            System.err.println("Error: cannot open the terminal at " + client.wsUri("/docker/host/containers/" + container + "/terminal") + ": " + c.getMessage());
+            String why = c instanceof java.net.http.WebSocketHandshakeException h
+                    ? "the Host answered HTTP " + h.getResponse().statusCode() + (h.getResponse().statusCode() == 401 ? " (check [security] token)" : "")
+                    : c instanceof java.net.ConnectException ? "cannot connect (is hakuriver.host running? check network.host_reachable_address/host_port)"
+                    : c.getMessage() != null ? c.getMessage() : c.toString();
+            System.err.println("Error: cannot open the terminal at " + client.wsUri("/docker/host/containers/" + container + "/terminal") + ": " + why);
             return ExitCodes.FAILURE;
         }
         Tty tty = Tty.detect();

@@ -153,7 +153,7 @@ final class RunnerApi {
                     if (reported) {
                         if (t.assignmentSuspicionCount != 0) { t.assignmentSuspicionCount = 0; state.tasks.save(t); }
                         if (isPaused && t.status == TaskStatus.RUNNING) state.transition(t, TaskStatus.PAUSED, null);
-                        else if (isRunning && t.status == TaskStatus.PAUSED && reportsPaused) state.transition(t, TaskStatus.RUNNING, null);
+                        else if (isRunning && !isPaused && t.status == TaskStatus.PAUSED && reportsPaused) state.transition(t, TaskStatus.RUNNING, null);
                         continue;
                     }
                     if (t.status == TaskStatus.PAUSED && !reportsPaused) continue; // an original runner never reports paused tasks

@@ -198,6 +198,7 @@ public final class RunnerDaemon implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             java.util.Set<Long> running = new java.util.LinkedHashSet<>(agent.runningIds());
             running.addAll(outbox.pendingTaskIds()); // finished, but the Host has not heard it yet
+            running.removeAll(agent.pausedIds());
             body.put("running_tasks", new java.util.ArrayList<>(running));
             body.put("killed_tasks", java.util.List.of());
             body.put("cpu_percent", facts.cpuPercent());

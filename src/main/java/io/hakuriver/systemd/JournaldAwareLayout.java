@@ -33,7 +33,7 @@ public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
         journal = switch (mode) {
             case "journal" -> true;
             case "terminal" -> false;
-            default -> stdoutIsJournal(System.getenv(), Path.of("/proc/self/fd/1"));
+            default -> stdoutIsJournal(System.getenv(), Path.of("/proc/self/fd/2")); // logs go to stderr
         };
         terminal.setContext(getContext());
         terminal.setPattern(TERMINAL_PATTERN);
