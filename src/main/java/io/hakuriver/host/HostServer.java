@@ -1,7 +1,8 @@
 package io.hakuriver.host;
 
-import io.hakuriver.http.*;
 import io.hakuriver.http.ApiException;
+import io.hakuriver.http.Auth;
+import io.hakuriver.http.JacksonMapper;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.DockerHostModule;
 import io.hakuriver.store.Database;

@@ -1,6 +1,5 @@
 package io.hakuriver.host;
 
-import io.hakuriver.http.*;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.store.TaskRecord;
 import io.javalin.http.Context;

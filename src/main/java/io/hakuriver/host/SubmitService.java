@@ -1,7 +1,7 @@
 package io.hakuriver.host;
 
-import io.hakuriver.http.*;
 import io.hakuriver.http.ApiException;
+import io.hakuriver.http.Body;
 import io.hakuriver.api.NumaNode;
 import io.hakuriver.api.TaskStatus;
 import io.hakuriver.config.HakuConfig;

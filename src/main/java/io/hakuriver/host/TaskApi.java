@@ -1,6 +1,5 @@
 package io.hakuriver.host;
 
-import io.hakuriver.http.*;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.api.TaskStatus;
 import io.hakuriver.store.NodeRecord;
