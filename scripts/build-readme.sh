@@ -26,12 +26,12 @@ The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-pa
 ![Dashboard](docs/img/dashboard-overview.png)
 
 Contents: [What it is](#what-it-is) · [Configuration](#configuration) · [Scheduling](#scheduling-a-real-queue) ·
-[Client](#client) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) ·
+[Client](#client) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) · [Benchmarks](#benchmarks) ·
 [systemd](#running-under-systemd) · [Docker](#docker-environments) · [Dashboard](#web-dashboard) · [hakurun](#parameter-sweeps-hakurun-and-hakuriverclient-sweep)
 
 HEAD
 cat docs/core.md
-for part in systemd docker dashboard hakurun; do
+for part in bench systemd docker dashboard hakurun; do
   [ -f "docs/$part.md" ] || continue
   echo
   # each part starts with a level-1 title; demote every heading one level inside the README
