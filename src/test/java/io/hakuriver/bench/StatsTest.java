@@ -40,7 +40,9 @@ class StatsTest {
         Thread probe = new Thread(() -> { try { release.await(); } catch (InterruptedException ignored) { } }, "bench-probe");
         probe.start();
         try {
-            assertThat(ProcStats.threadGroups(pid)).contains("1 x bench-probe");
+            // the JVM names the native thread from inside the new thread, so the name may appear a moment later
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(ProcStats.threadGroups(pid)).contains("1 x bench-probe"));
         } finally {
             release.countDown();
             probe.join();
