@@ -2,7 +2,6 @@ package io.hakuriver.host;
 
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
-import io.hakuriver.http.JacksonMapper;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.DockerHostModule;
 import io.hakuriver.store.Database;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -74,5 +73,4 @@ final class LogApi {
         @Override public void close() throws IOException { in.close(); }
     }
 
-    static boolean exists(Path p) { return Files.exists(p); }
 }

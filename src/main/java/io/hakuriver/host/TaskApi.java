@@ -9,7 +9,6 @@ import io.javalin.http.Context;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,5 +206,4 @@ final class TaskApi {
         ctx.status(202).json(Map.of("message", "Kill requested for " + killed + " tasks of batch " + id + ".", "killed", killed));
     }
 
-    static List<String> split(String s) { return Arrays.asList(s.split(",")); }
 }

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 
 /** Runner → Host calls: /register, /heartbeat/{name}, /update. */
 public final class HostLink {
@@ -78,11 +77,5 @@ public final class HostLink {
     public static final class RegistrationRefused extends Exception {
         public final int status;
         RegistrationRefused(int status, String detail) { super("HTTP " + status + ": " + detail); this.status = status; }
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
     }
 }

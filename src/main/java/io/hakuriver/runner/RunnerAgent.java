@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,5 +263,4 @@ public final class RunnerAgent {
 
     public void shutdown() { starter.shutdownNow(); }
 
-    List<RunningTask> liveTasks() { return new ArrayList<>(live.values()); }
 }

@@ -61,8 +61,9 @@ public final class TaskStore {
     }
 
     public List<TaskRecord> nonFinal() {
-        return query("SELECT " + COLUMNS + " FROM task WHERE status NOT IN ('completed','failed','killed','killed_oom','lost') "
-                + "OR (status = 'lost') ORDER BY task_id", List.of());
+        // lost tasks stay in memory: their runner may come back and report them (reconciliation)
+        return query("SELECT " + COLUMNS + " FROM task WHERE status NOT IN ('completed','failed','killed','killed_oom') "
+                + "ORDER BY task_id", List.of());
     }
 
     public long maxId() {
