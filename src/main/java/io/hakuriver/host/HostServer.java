@@ -86,6 +86,8 @@ public final class HostServer implements AutoCloseable {
                 if (serveDashboardPage(ctx)) { ctx.skipRemainingHandlers(); return; }
                 authorize(ctx, auth);
             });
+            // Javalin 7 does not run before-handlers for WebSocket upgrades: every WebSocket route is checked here too
+            cfg.routes.wsBeforeUpgrade(ctx -> authorize(ctx, auth));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ctx.attribute(HANDLED, true);
                 if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
