@@ -7,10 +7,12 @@ import io.hakuriver.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Runner → Host calls: /register, /heartbeat/{name}, /update. */
@@ -19,8 +21,6 @@ public final class HostLink {
 
     private final String base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
 
     public HostLink(HakuConfig config) {
         this.base = config.hostUrl();
@@ -29,17 +29,39 @@ public final class HostLink {
 
     public String base() { return base; }
 
-    HttpResponse<String> send(String method, String path, Object body, Duration timeout) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
-        if (!token.isEmpty()) b.header("Authorization", "Bearer " + token);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** A status and a body: all the Runner needs from the Host's answers. */
+    record Reply(int statusCode, String body) {}
+
+    /**
+     * HttpURLConnection rather than java.net.http: for plain http it loads no TLS machinery and starts no selector or
+     * worker threads, which keeps an idle Runner several MiB smaller. Connections are kept alive by the JDK.
+     */
+    Reply send(String method, String path, Object body, Duration timeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        try {
+            c.setConnectTimeout(5000);
+            c.setReadTimeout((int) timeout.toMillis());
+            c.setRequestMethod(method);
+            c.setRequestProperty("Content-Type", "application/json");
+            if (!token.isEmpty()) c.setRequestProperty("Authorization", "Bearer " + token);
+            byte[] out = Json.bytes(body);
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(out.length);
+            try (OutputStream os = c.getOutputStream()) { os.write(out); }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (in != null) in.close(); // fully read and closed: the connection goes back to the keep-alive cache
+            return new Reply(status, text);
+        } catch (IOException e) {
+            c.disconnect();
+            throw e;
+        }
     }
 
     /** 200 → true; anything else throws with the Host's explanation. */
     public void register(RegisterRequest r) throws Exception {
-        HttpResponse<String> resp = send("POST", "/register", r, Duration.ofSeconds(15));
+        Reply resp = send("POST", "/register", r, Duration.ofSeconds(15));
         if (resp.statusCode() != 200) throw new RegistrationRefused(resp.statusCode(), detail(resp.body()));
     }
 
@@ -51,7 +73,7 @@ public final class HostLink {
     /** Outbox delivery: true when the update is settled (acknowledged, or refused for good). */
     public boolean deliver(UpdateRequest u) {
         try {
-            HttpResponse<String> resp = send("POST", "/update", u, Duration.ofSeconds(15));
+            Reply resp = send("POST", "/update", u, Duration.ofSeconds(15));
             int s = resp.statusCode();
             if (s / 100 == 2) return true;
             if (s == 404 || s == 422 || s == 400) {
