@@ -59,7 +59,7 @@ public class DemoCommand implements Callable<Integer> {
             """.formatted(cfgFile, port, port + 1, dir.resolve("shared"), dir.resolve("temp"), dir.resolve("cluster.db"),
                 HostInfo.isRoot() ? " (root here: allowed for the demo only)" : "", HostInfo.isRoot());
         Files.writeString(cfgFile, toml);
-        HakuConfig cfg = new ConfigLoader(Path.of(System.getProperty("user.home")), Map.of(), s -> System.err.println("warning: " + s))
+        HakuConfig cfg = new ConfigLoader(ConfigLoader.home(), Map.of(), s -> System.err.println("warning: " + s))
                 .loadText(toml, cfgFile);
 
         System.out.println("HakuRiver demo: Host and Runner on this machine, data in " + dir);

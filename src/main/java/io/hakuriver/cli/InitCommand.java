@@ -38,7 +38,7 @@ public class InitCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Path target = (path != null ? path : ConfigLoader.userConfigPath(Path.of(System.getProperty("user.home"))))
+            Path target = (path != null ? path : ConfigLoader.userConfigPath(ConfigLoader.home()))
                     .toAbsolutePath().normalize();
             if (Files.exists(target) && !force) {
                 System.out.println("Configuration file " + target + " already exists; left unchanged (use --force to overwrite).");
@@ -159,7 +159,7 @@ public class InitCommand implements Callable<Integer> {
             Path javaBin = java != null ? java.toAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java");
             Path jarPath = jar != null ? jar.toAbsolutePath().normalize() : runningJar();
             return new ServiceSetup.Invoker(javaBin, jarPath, UnixUsers.currentUserName(), UnixUsers.currentGroupName(),
-                    System.getenv("PATH"), Path.of(System.getProperty("user.home")));
+                    System.getenv("PATH"), ConfigLoader.home());
         }
 
         private static Path runningJar() {

@@ -36,7 +36,18 @@ public final class ConfigLoader {
     }
 
     public static ConfigLoader standard() {
-        return new ConfigLoader(Path.of(System.getProperty("user.home")), System.getenv(), log::warn);
+        return new ConfigLoader(home(), System.getenv(), log::warn);
+    }
+
+    /**
+     * The home directory "~" means: $HOME when set (as the original's expanduser and every shell), else user.home.
+     * The system property hakuriver.home overrides both (tests).
+     */
+    public static Path home() {
+        String override = System.getProperty("hakuriver.home");
+        if (override != null && !override.isBlank()) return Path.of(override);
+        String h = System.getenv("HOME");
+        return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"));
     }
 
     public static Path userConfigPath(Path home) { return home.resolve(".hakuriver").resolve("config.toml"); }

@@ -48,12 +48,11 @@ class InitCommandTest {
 
     @Test
     void bareInitWritesTheUserConfig() {
-        String home = System.getProperty("user.home");
-        System.setProperty("user.home", dir.toString());
+        System.setProperty("hakuriver.home", dir.toString());
         try {
             assertThat(run("init")).isZero();
         } finally {
-            System.setProperty("user.home", home);
+            System.clearProperty("hakuriver.home");
         }
         assertThat(dir.resolve(".hakuriver/config.toml")).content().contains("[network]");
     }
