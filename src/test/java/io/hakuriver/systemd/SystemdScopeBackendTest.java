@@ -35,7 +35,7 @@ class SystemdScopeBackendTest {
     @Test
     void aRootRunnerWithoutRunnerUserRefusesTasksAndSaysWhatToSet() throws Exception {
         var backend = new SystemdScopeBackend(config(""));
-        org.junit.jupiter.api.Assumptions.assumeTrue(UnixUsers.isRoot(), "the policy concerns root Runners (CI runs as root)");
+        io.hakuriver.testsupport.Env.require(UnixUsers.isRoot(), "Running as root (the policy concerns root Runners; CI runs as root)");
         RunningTask t = backend.start(spec());
         TaskOutcome o = t.completion().get(5, TimeUnit.SECONDS);
         assertThat(o.exitCode()).isNull();
