@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * POST /run (host → runner), field for field as the original sends it. docker_image_name "" (or "NULL") means
  * no container. stdout_path/stderr_path are informative only: our runner recomputes them from its own shared dir.
+ * {@code hostname} (ours, ignored by an original runner) is the node the Host believes it is talking to; a Runner
+ * with another name refuses the task (421), so a stale node address never runs work under the wrong name.
  */
 public record RunRequest(long taskId, String command, List<String> arguments, Map<String, String> envVars,
                          int requiredCores, String stdoutPath, String stderrPath, Long requiredMemoryBytes,
                          Integer targetNumaNodeId, String dockerImageName, boolean dockerPrivileged,
-                         List<String> dockerAdditionalMounts) {}
+                         List<String> dockerAdditionalMounts, String hostname) {}

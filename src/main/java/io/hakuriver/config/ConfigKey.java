@@ -30,6 +30,7 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("timing", "heartbeat_timeout_factor", Type.INT, 6L, "A node is offline after interval x factor seconds without heartbeat."),
         new ConfigKey("timing", "cleanup_check_interval", Type.INT, 10L, "Seconds between dead-runner checks on the Host."),
         new ConfigKey("timing", "resource_check_interval", Type.INT, 1L, "Accepted for compatibility; unused."),
+        new ConfigKey("timing", "dispatch_window", Type.INT, 16L, "Most task starts the Host has in flight to one Runner at once; the rest wait in the Host's queue (back-pressure)."),
         new ConfigKey("environment", "runner_user", Type.STRING, "", "User that systemd-scope tasks run as (empty = the Runner's own user)."),
         new ConfigKey("docker", "container_dir", Type.STRING, "hakuriver-containers", "Sub-directory of shared_dir holding environment tarballs."),
         new ConfigKey("docker", "default_container_name", Type.STRING, "hakuriver-base", "Environment used when a task names none."),
@@ -43,6 +44,7 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("runner", "null_backend", Type.STRING, "auto", "Backend for --container NULL: auto (systemd when PID 1 is systemd, else process), systemd, process."),
         new ConfigKey("runner", "state_dir", Type.STRING, "", "Where the Runner keeps its task table and undelivered updates (empty = <local_temp_dir>/.runner-state-<port>)."),
         new ConfigKey("runner", "allow_root_tasks", Type.BOOL, false, "Allow tasks to run as root when the Runner itself runs as root and runner_user is empty."),
+        new ConfigKey("runner", "max_tasks", Type.INT, 0L, "Most tasks this node runs at once, 0-core tasks included (0 = auto: 4 per core, at least 8). The Runner announces it to the Host."),
         new ConfigKey("security", "token", Type.STRING, "", "Shared bearer token; when set every endpoint but /healthz requires it. Prefer token_file."),
         new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret).")
     );

@@ -175,13 +175,14 @@ public final class ConfigLoader {
                 str(v, "paths.host_log_file"), str(v, "paths.runner_log_file")),
             new HakuConfig.Database(str(v, "database.db_file")),
             new HakuConfig.Timing(positive(v, "timing.heartbeat_interval", sources), positive(v, "timing.heartbeat_timeout_factor", sources),
-                positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources)),
+                positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources),
+                positive(v, "timing.dispatch_window", sources)),
             new HakuConfig.Environment(str(v, "environment.runner_user")),
             new HakuConfig.Docker(str(v, "docker.container_dir"), str(v, "docker.default_container_name"),
                 str(v, "docker.initial_base_image"), bool(v, "docker.tasks_privileged"), list(v, "docker.additional_mounts"),
                 bool(v, "docker.allow_privileged"), list(v, "docker.allowed_mount_prefixes"), bool(v, "docker.allow_dangerous_mounts")),
             new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
-                bool(v, "runner.allow_root_tasks")),
+                bool(v, "runner.allow_root_tasks"), bounded(v, "runner.max_tasks", 0, 100_000, sources)),
             new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file")),
             List.copyOf(sources));
         String nb = cfg.runner().nullBackend();
@@ -209,6 +210,12 @@ public final class ConfigLoader {
     private static int port(Map<String, Object> v, String k, List<Path> sources) {
         long p = (Long) v.get(k);
         if (p < 0 || p > 65535) throw new ConfigException(where(sources) + "key '" + k + "' must be a port number 0-65535, got " + p);
+        return (int) p;
+    }
+
+    private static int bounded(Map<String, Object> v, String k, long min, long max, List<Path> sources) {
+        long p = (Long) v.get(k);
+        if (p < min || p > max) throw new ConfigException(where(sources) + "key '" + k + "' must be between " + min + " and " + max + ", got " + p);
         return (int) p;
     }
 

@@ -17,12 +17,12 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
                         String hostLogFile, String runnerLogFile) {}
     public record Database(String dbFile) {}
     public record Timing(int heartbeatInterval, int heartbeatTimeoutFactor, int cleanupCheckInterval,
-                         int resourceCheckInterval) {}
+                         int resourceCheckInterval, int dispatchWindow) {}
     public record Environment(String runnerUser) {}
     public record Docker(String containerDir, String defaultContainerName, String initialBaseImage,
                          boolean tasksPrivileged, List<String> additionalMounts, boolean allowPrivileged,
                          List<String> allowedMountPrefixes, boolean allowDangerousMounts) {}
-    public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks) {}
+    public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
     public record Security(String token, String tokenFile) {}
 
     public String hostUrl() {
@@ -46,6 +46,9 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
         if (!runner.stateDir().isBlank()) return Path.of(runner.stateDir()).toAbsolutePath().normalize();
         return localTempDir().resolve(".runner-state-" + network.runnerPort());
     }
+
+    /** Default task limit of a node ([runner] max_tasks = 0): 4 per core, at least 8; it bounds 0-core tasks too. */
+    public static int autoMaxTasks(int cores) { return Math.max(8, 4 * cores); }
 
     public long heartbeatTimeoutMillis() {
         return (long) timing.heartbeatInterval() * timing.heartbeatTimeoutFactor() * 1000L;

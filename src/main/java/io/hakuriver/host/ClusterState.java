@@ -5,50 +5,77 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.store.Database;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.NodeStore;
+import io.hakuriver.store.StoreException;
 import io.hakuriver.store.TaskRecord;
 import io.hakuriver.store.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The Host's live state: nodes, non-final tasks, reservations and the queue. Every change happens under the
  * database lock and is written through to SQLite before the lock is released; calls to runners are collected and
  * sent after the lock is released, so a slow runner never stalls the Host.
+ *
+ * <p>Back-pressure: a node is sent at most {@code [timing] dispatch_window} task starts that its Runner has not
+ * answered yet, and holds at most its task limit ({@link Placement#maxTasks}); everything else waits here, in
+ * the queue, as {@code pending}. A start the Runner could not take (busy, restarting, unreachable) goes back to
+ * the queue with the same id, never to {@code failed}.
  */
 public final class ClusterState {
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
+    /** A gap this long between two looks at the clock means the Host itself was not running (GC, SIGSTOP, slow disk). */
+    static final Duration STALL = Duration.ofSeconds(3);
 
     final HakuConfig config;
     final Database db;
     final TaskStore tasks;
     final NodeStore nodeStore;
+    private final Clock clock;
     private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
     private final Map<String, NodeUsage> usage = new HashMap<>();
     private final Map<Long, TaskRecord> active = new HashMap<>();
     private final TreeMap<Long, TaskRecord> queue = new TreeMap<>();
+    /** Tasks placed on each node (assigning, running, paused, lost): reconciliation looks only at these. */
+    private final Map<String, Set<Long>> onNode = new HashMap<>();
     private final Map<Long, Integer> batchHolding = new HashMap<>();
     private final Map<Long, Instant> assignedAt = new HashMap<>();
+    /** Starts sent to a runner and not answered yet (they count against the node's dispatch window). */
+    private final Set<Long> inFlight = new HashSet<>();
+    /** Rows whose write failed (disk full, I/O error); written again by {@link #flushDirty()}. */
+    private final Map<Long, TaskRecord> dirty = new LinkedHashMap<>();
+    private final List<TaskRecord> resumeAfterStart = new ArrayList<>();
+    private final AtomicLong illegalTransitions = new AtomicLong();
     private List<TaskRecord> fresh = new ArrayList<>();
     private boolean fullScan = true;
+    private Instant lastClockLook;
     private RunnerLink link;
 
-    public ClusterState(HakuConfig config, Database db) {
+    public ClusterState(HakuConfig config, Database db) { this(config, db, Clock.systemUTC()); }
+
+    ClusterState(HakuConfig config, Database db, Clock clock) {
         this.config = config;
         this.db = db;
+        this.clock = clock;
         this.tasks = new TaskStore(db);
         this.nodeStore = new NodeStore(db);
         synchronized (db.lock()) {
-            Instant now = Instant.now();
+            Instant now = now();
+            lastClockLook = now;
             for (NodeRecord n : nodeStore.all()) {
                 // the Host was down, not necessarily the runners: give every node a full timeout to check in again
                 if (n.online()) n.lastHeartbeat = now;
@@ -58,14 +85,21 @@ public final class ClusterState {
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
                 if (t.status == TaskStatus.PENDING) queue.put(t.taskId, t);
-                if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, Instant.now()); }
+                index(t, +1);
+                if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
+                // the Host may have died between committing the assignment and sending /run: send it again
+                if (t.status == TaskStatus.ASSIGNING) resumeAfterStart.add(t);
             }
         }
-        log.info("Loaded {} nodes and {} unfinished tasks ({} queued)", nodes.size(), active.size(), queue.size());
+        log.info("Loaded {} nodes and {} unfinished tasks ({} queued, {} assigning)", nodes.size(), active.size(),
+                queue.size(), resumeAfterStart.size());
     }
 
     void setLink(RunnerLink link) { this.link = link; }
     public Object lock() { return db.lock(); }
+    Instant now() { return clock.instant(); }
+    int dispatchWindow() { return config.timing().dispatchWindow(); }
+    long illegalTransitions() { return illegalTransitions.get(); }
 
     // ---- reads (callers hold the lock) ----
     public Collection<NodeRecord> nodes() { return nodes.values(); }
@@ -73,7 +107,17 @@ public final class ClusterState {
     public TaskRecord active(long id) { return active.get(id); }
     NodeUsage usage(String node) { return usage.computeIfAbsent(node, k -> new NodeUsage()); }
     public int queued() { return queue.size(); }
+    public int unfinished() { return active.size(); }
     public Collection<TaskRecord> activeTasks() { return active.values(); }
+
+    /** Tasks placed on a node (assigning, running, paused, lost), as a copy the caller may change state through. */
+    List<TaskRecord> tasksOn(String node) {
+        Set<Long> ids = onNode.get(node);
+        if (ids == null) return List.of();
+        List<TaskRecord> out = new ArrayList<>(ids.size());
+        for (long id : ids) { TaskRecord t = active.get(id); if (t != null) out.add(t); }
+        return out;
+    }
 
     public TaskRecord find(long id) {
         TaskRecord t = active.get(id);
@@ -91,30 +135,60 @@ public final class ClusterState {
 
     void saveNode(NodeRecord n) { nodeStore.save(n); }
 
-    /** Adds freshly submitted tasks (status pending) to the queue, in one transaction. */
+    /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
         for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); }
     }
 
+    /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
+    void write(TaskRecord t) {
+        try {
+            tasks.save(t);
+            dirty.remove(t.taskId);
+        } catch (StoreException e) {
+            dirty.put(t.taskId, t);
+            throw e;
+        }
+    }
+
+    /** Writes rows whose earlier write failed (the disk was full for a moment). Returns how many are still unwritten. */
+    int flushDirty() {
+        for (TaskRecord t : new ArrayList<>(dirty.values())) {
+            try { tasks.save(t); dirty.remove(t.taskId); }
+            catch (StoreException e) { log.warn("database still failing ({} rows waiting): {}", dirty.size(), e.getMessage()); break; }
+        }
+        return dirty.size();
+    }
+
     /**
-     * Moves a task to a new status if the transition table allows it. Adjusts reservations and the queue, writes
-     * the row. Returns false (and changes nothing) for an illegal move.
+     * Moves a task to a new status if the transition table allows it. Adjusts reservations, the queue and the
+     * per-node index, writes the row. An illegal move changes nothing, is logged and counted, and returns false.
      */
     boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields) {
-        if (!TaskTransitions.allowed(t.status, to)) return false;
+        if (!TaskTransitions.allowed(t.status, to)) {
+            illegalTransitions.incrementAndGet();
+            log.info("Ignored illegal transition of task {}: {} -> {}", t.taskId, t.status.wire(), to.wire());
+            return false;
+        }
         boolean held = holds(t);
         TaskStatus from = t.status;
+        // release what the task held under its old node and status, then take what it holds now
+        index(t, -1);
+        if (held) hold(t, -1);
+        if (from == TaskStatus.ASSIGNING && to != TaskStatus.ASSIGNING) settleInFlight(t.taskId, t.assignedNode);
         t.status = to;
         if (fields != null) fields.accept(t);
-        if (to.isFinal() && t.completedAt == null) t.completedAt = Instant.now();
+        if (to.isFinal() && t.completedAt == null) t.completedAt = now();
         boolean nowHeld = holds(t);
-        if (held && !nowHeld) { hold(t, -1); fullScan = true; }
-        if (!held && nowHeld) hold(t, +1);
+        if (nowHeld) hold(t, +1);
+        if (held && !nowHeld) fullScan = true;
         if (from == TaskStatus.PENDING) queue.remove(t.taskId);
+        if (to == TaskStatus.PENDING) { queue.put(t.taskId, t); fresh.add(t); }
         if (to.isFinal() && to != TaskStatus.LOST) { active.remove(t.taskId); assignedAt.remove(t.taskId); }
         else active.put(t.taskId, t);
-        tasks.save(t);
+        index(t, +1);
+        write(t);
         return true;
     }
 
@@ -122,45 +196,249 @@ public final class ClusterState {
         return t.assignedNode != null && TaskStatus.HOLDS_RESOURCES.contains(t.status);
     }
 
+    private static boolean placed(TaskRecord t) {
+        return t.assignedNode != null && (TaskStatus.HOLDS_RESOURCES.contains(t.status) || t.status == TaskStatus.LOST);
+    }
+
+    private void index(TaskRecord t, int sign) {
+        if (!placed(t)) return;
+        if (sign > 0) onNode.computeIfAbsent(t.assignedNode, k -> new HashSet<>()).add(t.taskId);
+        else { Set<Long> s = onNode.get(t.assignedNode); if (s != null) s.remove(t.taskId); }
+    }
+
     private void hold(TaskRecord t, int sign) {
         usage(t.assignedNode).add(t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId, sign);
         if (t.batchId != null && t.maxRunning != null) batchHolding.merge(t.batchId, sign, Integer::sum);
     }
 
-    Instant assignedAt(long id) { return assignedAt.get(id); }
+    private void settleInFlight(long id, String node) {
+        if (inFlight.remove(id) && node != null) { usage(node).inFlight--; fullScan = true; }
+    }
 
-    /** The runner accepted /run: the assignment grace period starts now, not when the task was queued for dispatch. */
-    void acknowledged(long id) { if (assignedAt.containsKey(id)) assignedAt.put(id, Instant.now()); }
+    Instant assignedAt(long id) { return assignedAt.get(id); }
 
     void markCapacityChanged() { fullScan = true; }
 
+    // ---- dispatch outcomes (callers hold the lock); each returns whether the task is still this dispatch's ----
+
+    /** The Runner took the start: the window slot frees and the assignment grace period starts now. */
+    void dispatchAccepted(TaskRecord t, String node) {
+        if (!node.equals(t.assignedNode)) return;
+        settleInFlight(t.taskId, node);
+        if (assignedAt.containsKey(t.taskId)) assignedAt.put(t.taskId, now());
+    }
+
+    /** Still waiting for this node's answer about this task (not killed, not moved, node still online)? */
+    boolean stillDispatching(TaskRecord t, String node) {
+        NodeRecord n = nodes.get(node);
+        return t.status == TaskStatus.ASSIGNING && node.equals(t.assignedNode) && n != null && n.online();
+    }
+
     /**
-     * Places queued tasks on nodes with free capacity, oldest first; a task that does not fit is skipped so later
-     * smaller tasks may use the room (backfill). Returns the dispatches to send once the lock is released.
+     * The Runner did not take the start for a reason that is not the task's fault (busy, restarting, unreachable):
+     * the task goes back to the queue with the same id, and the node gets no new starts for {@code deferFor}.
+     */
+    void dispatchDeferred(TaskRecord t, String node, String reason, Duration deferFor) {
+        if (t.status != TaskStatus.ASSIGNING || !node.equals(t.assignedNode)) return;
+        if (deferFor != null && !deferFor.isZero()) {
+            NodeUsage u = usage(node);
+            Instant until = now().plus(deferFor);
+            if (u.deferredUntil == null || until.isAfter(u.deferredUntil)) u.deferredUntil = until;
+        }
+        requeue(t, "start on " + node + " deferred: " + reason);
+    }
+
+    /** The Runner definitely refused this task (bad request for it): it fails with the Runner's own words. */
+    void dispatchRefused(TaskRecord t, String node, String detail) {
+        if (t.status != TaskStatus.ASSIGNING || !node.equals(t.assignedNode)) return;
+        transition(t, TaskStatus.FAILED, r -> { r.exitCode = -1; r.errorMessage = "Runner " + node + " rejected the task: " + detail; });
+    }
+
+    /** Back to the queue, same id; the attempt is counted and logged. */
+    void requeue(TaskRecord t, String why) {
+        if (!transition(t, TaskStatus.PENDING, r -> {
+                r.dispatchAttempts++; r.assignedNode = null; r.assignmentSuspicionCount = 0; })) return;
+        assignedAt.remove(t.taskId);
+        log.info("Task {} back in the queue (attempt {} next): {}", t.taskId, t.dispatchAttempts + 1, why);
+    }
+
+    /**
+     * Places queued tasks on nodes with room, oldest first; a task that does not fit is skipped so later smaller
+     * tasks may use the room (backfill). Returns the dispatches to send once the lock is released.
      */
     List<Runnable> schedule() {
+        Instant now = now();
+        if (!anyNodeHasRoom(now)) { fresh = new ArrayList<>(); return List.of(); } // a full scan follows when room frees
         List<TaskRecord> scan;
         if (fullScan) { scan = new ArrayList<>(queue.values()); fullScan = false; fresh = new ArrayList<>(); }
         else if (!fresh.isEmpty()) { scan = fresh; fresh = new ArrayList<>(); }
         else return List.of();
         List<Runnable> out = new ArrayList<>();
+        int window = dispatchWindow();
         for (TaskRecord t : scan) {
             if (t.status != TaskStatus.PENDING) continue;
             if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) continue;
             NodeRecord n;
             if (t.targetNode != null) {
                 n = nodes.get(t.targetNode);
-                if (n == null || !Placement.fitsNow(n, usage(n.hostname), t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId)) continue;
+                if (n == null || !Placement.hasRoom(n, usage(n.hostname), window, now)
+                        || !Placement.fitsNow(n, usage(n.hostname), t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId)) n = null;
             } else {
-                n = Placement.bestFit(nodes.values(), this::usage, t);
-                if (n == null) continue;
+                n = Placement.bestFit(nodes.values(), this::usage, t, window, now);
             }
-            final NodeRecord node = n;
-            transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = node.hostname);
-            assignedAt.put(t.taskId, Instant.now());
-            out.add(() -> link.dispatch(node, t));
+            if (n == null) {
+                if (!anyNodeHasRoom(now)) { fullScan = true; break; }
+                continue;
+            }
+            out.add(assign(t, n, now));
         }
         return out;
+    }
+
+    private Runnable assign(TaskRecord t, NodeRecord node, Instant now) {
+        transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = node.hostname);
+        assignedAt.put(t.taskId, now);
+        inFlight.add(t.taskId);
+        usage(node.hostname).inFlight++;
+        return () -> link.dispatch(node, t);
+    }
+
+    private boolean anyNodeHasRoom(Instant now) {
+        int window = dispatchWindow();
+        for (NodeRecord n : nodes.values()) if (Placement.hasRoom(n, usage(n.hostname), window, now)) return true;
+        return false;
+    }
+
+    /** After start-up: send /run again for every task that was assigning when the Host stopped (409 = it has it). */
+    List<Runnable> resumeAssigning() {
+        List<Runnable> out = new ArrayList<>();
+        for (TaskRecord t : resumeAfterStart) {
+            if (t.status != TaskStatus.ASSIGNING) continue;
+            NodeRecord n = nodes.get(t.assignedNode);
+            if (n == null) { requeue(t, "its node " + t.assignedNode + " is unknown after a Host restart"); continue; }
+            if (inFlight.add(t.taskId)) usage(n.hostname).inFlight++;
+            out.add(() -> link.dispatch(n, t));
+        }
+        resumeAfterStart.clear();
+        return out;
+    }
+
+    /**
+     * Called from the Host's periodic loops. When the clock jumped (the Host was frozen, not the runners), every
+     * node and every assignment gets a fresh timeout instead of being blamed for the Host's own pause; deferrals
+     * that expired let the scheduler look again.
+     */
+    void observeClock() {
+        Instant now = now();
+        Duration gap = Duration.between(lastClockLook, now);
+        lastClockLook = now;
+        if (gap.compareTo(STALL) > 0) {
+            log.warn("The Host did not run for {} s (paused, swapping or a slow disk); giving every node a fresh heartbeat timeout",
+                    gap.toMillis() / 1000.0);
+            for (NodeRecord n : nodes.values()) if (n.online()) n.lastHeartbeat = now;
+            assignedAt.replaceAll((id, at) -> now);
+        }
+        for (NodeUsage u : usage.values()) {
+            if (u.deferredUntil != null && !u.deferred(now)) { u.deferredUntil = null; fullScan = true; }
+        }
+    }
+
+    /** Consecutive heartbeats a running task may be missing from before it is declared lost. */
+    private static final int MISSING_BEATS = 3;
+
+    /**
+     * Compares what the Host believes runs on a node with what its Runner reports (defect C5 of the original).
+     * A start the Runner acknowledged but no longer reports after the grace period goes back to the queue; a task
+     * the Runner runs although the Host had queued it again is adopted; a task the Runner runs that the Host placed
+     * elsewhere or killed is killed there. Returns the runner calls to make.
+     */
+    List<Runnable> reconcile(NodeRecord node, Set<Long> running, Set<Long> paused, boolean reportsPaused) {
+        String hostname = node.hostname;
+        long graceMs = 3L * config.timing().heartbeatInterval() * 1000L;
+        Instant now = now();
+        List<Runnable> calls = new ArrayList<>();
+        for (TaskRecord t : tasksOn(hostname)) {
+            boolean isRunning = running.contains(t.taskId), isPaused = paused.contains(t.taskId);
+            boolean reported = isRunning || isPaused;
+            switch (t.status) {
+                case ASSIGNING -> {
+                    if (reported) { if (t.assignmentSuspicionCount != 0) { t.assignmentSuspicionCount = 0; write(t); } continue; }
+                    if (inFlight.contains(t.taskId)) continue; // its /run has not been answered yet
+                    Instant since = assignedAt.get(t.taskId);
+                    if (since != null && Duration.between(since, now).toMillis() > graceMs) {
+                        if (t.assignmentSuspicionCount < 2) { t.assignmentSuspicionCount++; write(t); }
+                        else requeue(t, "runner " + hostname + " accepted the start but never reported the task");
+                    }
+                }
+                case RUNNING, PAUSED -> {
+                    if (reported) {
+                        if (t.assignmentSuspicionCount != 0) { t.assignmentSuspicionCount = 0; write(t); }
+                        if (isPaused && t.status == TaskStatus.RUNNING) transition(t, TaskStatus.PAUSED, null);
+                        else if (isRunning && !isPaused && t.status == TaskStatus.PAUSED && reportsPaused) transition(t, TaskStatus.RUNNING, null);
+                        continue;
+                    }
+                    if (t.status == TaskStatus.PAUSED && !reportsPaused) continue; // an original runner never reports paused tasks
+                    if (++t.assignmentSuspicionCount >= MISSING_BEATS) {
+                        transition(t, TaskStatus.LOST, r -> { r.exitCode = -1; r.errorMessage =
+                                "Runner " + hostname + " no longer reports this task (runner restarted or lost it)."; });
+                    } else write(t);
+                }
+                case LOST -> {
+                    if (!reported) continue;
+                    TaskStatus to = isPaused ? TaskStatus.PAUSED : TaskStatus.RUNNING;
+                    transition(t, to, r -> { r.completedAt = null; r.exitCode = null; r.assignmentSuspicionCount = 0;
+                        r.errorMessage = "Reconciled: runner " + hostname + " still runs this task after being considered lost."; });
+                    log.info("Task {} reconciled as {} on {}", t.taskId, to.wire(), hostname);
+                }
+                default -> { }
+            }
+        }
+        Set<Long> reported = new HashSet<>(running);
+        reported.addAll(paused);
+        Set<Long> mine = onNode.getOrDefault(hostname, Set.of());
+        for (long id : reported) {
+            if (mine.contains(id)) continue;
+            TaskRecord t = active.get(id);
+            if (t == null) continue; // final here (its last update may still be on its way) or unknown
+            if (t.status == TaskStatus.PENDING) {
+                // queued again after an unanswered start, but this runner had it after all: it runs here
+                transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = hostname);
+                transition(t, paused.contains(id) ? TaskStatus.PAUSED : TaskStatus.RUNNING, null);
+                log.info("Task {} adopted: runner {} runs it although it was queued again", id, hostname);
+            } else if (t.assignedNode != null && !t.assignedNode.equals(hostname)) {
+                log.warn("Runner {} runs task {} that is placed on {}; killing the copy on {}", hostname, id, t.assignedNode, hostname);
+                calls.add(() -> link.kill(node, id));
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * Marks nodes offline after heartbeat_interval × timeout_factor of silence. Their running tasks become lost
+     * (a Runner that comes back reconciles them); starts that were only assigning there go back to the queue.
+     */
+    void expireNodes() {
+        long timeout = config.heartbeatTimeoutMillis();
+        Instant now = now();
+        for (NodeRecord n : nodes.values()) {
+            if (!n.online() || n.lastHeartbeat == null) continue;
+            if (Duration.between(n.lastHeartbeat, now).toMillis() <= timeout) continue;
+            n.status = "offline";
+            saveNode(n);
+            int lost = 0, requeued = 0;
+            for (TaskRecord t : tasksOn(n.hostname)) {
+                if (t.status == TaskStatus.ASSIGNING) {
+                    requeue(t, "node " + n.hostname + " went offline before the task started");
+                    requeued++;
+                } else if (t.status == TaskStatus.RUNNING || t.status == TaskStatus.PAUSED) {
+                    transition(t, TaskStatus.LOST, r -> { r.exitCode = -1;
+                        r.errorMessage = "Node " + n.hostname + " went offline (heartbeat timeout)."; });
+                    lost++;
+                }
+            }
+            log.warn("Node {} went offline (no heartbeat for {} s); {} task(s) marked lost, {} queued again",
+                    n.hostname, timeout / 1000, lost, requeued);
+        }
     }
 
     /** Runs collected runner calls outside the lock. */

@@ -39,6 +39,8 @@ public final class HostServer implements AutoCloseable {
 
     /** Request attribute marking a response written by the exception handler (the 404 page must not replace it). */
     public static final String HANDLED = "hakuriver.handled";
+    /** Largest request body (a 10,000-element sweep is far below it); larger ones get 413 before anything is parsed. */
+    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
     private final HakuConfig config;
     private final Database db;
@@ -68,7 +70,7 @@ public final class HostServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jsonMapper(new io.hakuriver.http.JacksonMapper());
-            cfg.http.maxRequestSize = 64L * 1024 * 1024;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
             QueuedThreadPool pool = new QueuedThreadPool(64, 4);
             pool.setName("host-http");
             cfg.jetty.threadPool = pool;
@@ -114,7 +116,7 @@ public final class HostServer implements AutoCloseable {
             log.warn("No [security] token is set and the Host listens on {}: anyone who can reach port {} can run commands on your nodes. "
                     + "Set a token (token_file or HAKURIVER_TOKEN) for any shared network.", config.network().hostBindIp(), config.network().hostPort());
         }
-        loops.scheduleAtFixedRate(() -> { sampler.sampleSafely(); lastLoopTick.set(System.nanoTime()); }, 1, 1, TimeUnit.SECONDS);
+        loops.scheduleAtFixedRate(() -> { sampler.sampleSafely(); monitor.tickSafely(); lastLoopTick.set(System.nanoTime()); }, 1, 1, TimeUnit.SECONDS);
         loops.scheduleAtFixedRate(monitor::checkSafely, config.timing().cleanupCheckInterval(),
                 config.timing().cleanupCheckInterval(), TimeUnit.SECONDS);
     }
@@ -183,6 +185,9 @@ public final class HostServer implements AutoCloseable {
         for (HostModule m : modules) {
             try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
         }
+        List<Runnable> resend;
+        synchronized (db.lock()) { resend = state.resumeAssigning(); }
+        ClusterState.send(resend);
         log.info("HakuRiver Host serving on {}:{} (database {})", config.network().hostBindIp(), port(), config.dbFile());
         SdNotify.get().ready("Serving on port " + port());
         SdNotify.get().startWatchdog(this::healthy);

@@ -1,49 +1,39 @@
 package io.hakuriver.host;
 
-import io.hakuriver.api.TaskStatus;
-import io.hakuriver.store.NodeRecord;
-import io.hakuriver.store.TaskRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Marks nodes offline after heartbeat_interval × timeout_factor of silence, and their tasks lost (spec §5.4). */
+/**
+ * The Host's periodic duties: notice its own stalls, expire silent nodes (spec §5.4), write rows whose earlier
+ * write failed, and let the scheduler look again once deferred nodes may take work.
+ */
 final class NodeMonitor {
     private static final Logger log = LoggerFactory.getLogger(NodeMonitor.class);
     private final ClusterState state;
 
     NodeMonitor(ClusterState state) { this.state = state; }
 
-    void checkSafely() {
-        try { check(); } catch (RuntimeException e) { log.warn("node check failed (will retry): {}", e.toString()); }
-    }
+    /** Every second: stall detection, deferred nodes, unwritten rows. */
+    void tickSafely() { run(false); }
 
-    void check() {
-        long timeout = state.config.heartbeatTimeoutMillis();
-        Instant now = Instant.now();
-        synchronized (state.lock()) {
-            for (NodeRecord n : state.nodes()) {
-                if (!n.online() || n.lastHeartbeat == null) continue;
-                if (Duration.between(n.lastHeartbeat, now).toMillis() <= timeout) continue;
-                n.status = "offline";
-                state.saveNode(n);
-                int lost = 0;
-                for (TaskRecord t : new ArrayList<>(state.activeTasks())) {
-                    if (!n.hostname.equals(t.assignedNode)) continue;
-                    if (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.RUNNING || t.status == TaskStatus.PAUSED) {
-                        state.transition(t, TaskStatus.LOST, r -> { r.exitCode = -1;
-                            r.errorMessage = "Node " + n.hostname + " went offline (heartbeat timeout)."; });
-                        lost++;
-                    }
-                }
-                log.warn("Node {} went offline (no heartbeat for {} s); {} task(s) marked lost", n.hostname, timeout / 1000, lost);
+    /** Every cleanup_check_interval: the above, plus heartbeat timeouts. */
+    void checkSafely() { run(true); }
+
+    private void run(boolean expire) {
+        List<Runnable> next;
+        try {
+            synchronized (state.lock()) {
+                state.observeClock(); // first: a Host that was frozen must not blame the nodes for it
+                state.flushDirty();
+                if (expire) state.expireNodes();
+                next = state.schedule();
             }
-            List<Runnable> next = state.schedule();
-            ClusterState.send(next); // dispatches are async; safe to start here
+        } catch (RuntimeException e) {
+            log.warn("periodic check failed (will retry): {}", e.toString());
+            return;
         }
+        ClusterState.send(next);
     }
 }

@@ -51,13 +51,27 @@ public final class Placement {
 
     static int freeCores(NodeRecord n, NodeUsage u) { return n.totalCores - u.cores; }
 
+    /** Most tasks a node runs at once: what its Runner announced, else 4 per core and at least 8. */
+    public static int maxTasks(NodeRecord n) {
+        return n.maxTasks != null && n.maxTasks > 0 ? n.maxTasks : io.hakuriver.config.HakuConfig.autoMaxTasks(n.totalCores);
+    }
+
+    /**
+     * Whether the node may be sent another task start now, whatever its size: online, below its task limit (which
+     * bounds 0-core tasks too), below the dispatch window of unanswered starts, and not deferred after a "busy".
+     */
+    static boolean hasRoom(NodeRecord n, NodeUsage u, int window, java.time.Instant now) {
+        return n.online() && u.tasks < maxTasks(n) && u.inFlight < window && !u.deferred(now);
+    }
+
     /** Best-fit choice for a task without target, or null when no node has room now. */
-    static NodeRecord bestFit(Collection<NodeRecord> nodes, java.util.function.Function<String, NodeUsage> usage, TaskRecord t) {
+    static NodeRecord bestFit(Collection<NodeRecord> nodes, java.util.function.Function<String, NodeUsage> usage, TaskRecord t,
+                              int window, java.time.Instant now) {
         NodeRecord best = null;
         int bestFree = Integer.MAX_VALUE;
         for (NodeRecord n : nodes) {
             NodeUsage u = usage.apply(n.hostname);
-            if (!fitsNow(n, u, t.requiredCores, t.memoryOrZero(), null)) continue;
+            if (!hasRoom(n, u, window, now) || !fitsNow(n, u, t.requiredCores, t.memoryOrZero(), null)) continue;
             int free = freeCores(n, u);
             if (free < bestFree) { best = n; bestFree = free; }
         }

@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
 final class RunnerApi {
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     static final Pattern NODE_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,253}$");
-    /** Consecutive heartbeats a running task may be missing from before it is declared lost. */
-    private static final int MISSING_BEATS = 3;
 
     private final ClusterState state;
 
@@ -45,6 +43,7 @@ final class RunnerApi {
         Long cores = b.integer("total_cores", true);
         Long ram = b.integer("total_ram_bytes", true);
         String url = b.string("runner_url", true);
+        Long maxTasks = b.integer("max_tasks", false); // ours; an original runner does not send it
         Map<String, NumaNode> numa = null;
         if (b.has("numa_topology")) {
             try {
@@ -57,6 +56,7 @@ final class RunnerApi {
         if (hostname != null && !NODE_NAME.matcher(hostname).matches()) b.err("hostname", "Invalid hostname '" + hostname + "'", "value_error");
         if (cores != null && (cores < 0 || cores > 100_000)) b.err("total_cores", "total_cores must be between 0 and 100000", "value_error");
         if (ram != null && ram < 0) b.err("total_ram_bytes", "total_ram_bytes must be >= 0", "value_error");
+        if (maxTasks != null && (maxTasks < 0 || maxTasks > 100_000)) b.err("max_tasks", "max_tasks must be between 0 and 100000", "value_error");
         if (url != null && !url.matches("^https?://[^\\s/]+(/.*)?$")) b.err("runner_url", "runner_url must be an http(s) URL", "value_error");
         b.check();
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -77,6 +77,7 @@ final class RunnerApi {
             n.lastHeartbeat = now;
             n.status = "online";
             n.numaTopology = numa == null || numa.isEmpty() ? null : numa;
+            n.maxTasks = maxTasks == null || maxTasks == 0 ? null : maxTasks.intValue();
             state.putNode(n);
             state.markCapacityChanged();
             next = state.schedule();
@@ -124,54 +125,11 @@ final class RunnerApi {
                 TaskStatus to = "oom".equals(k.reason()) ? TaskStatus.KILLED_OOM : TaskStatus.FAILED;
                 state.transition(t, to, r -> { r.exitCode = -9; r.errorMessage = "Killed by runner: " + k.reason(); });
             }
-            reconcile(hostname, running, paused, reportsPaused);
-            next = state.schedule();
+            next = new ArrayList<>(state.reconcile(n, running, paused, reportsPaused));
+            next.addAll(state.schedule());
         }
         ClusterState.send(next);
         ctx.json(Map.of("message", "Heartbeat received"));
-    }
-
-    /** Compares what the Host believes runs on this node with what the Runner reports (defect C5 of the original). */
-    private void reconcile(String hostname, Set<Long> running, Set<Long> paused, boolean reportsPaused) {
-        long graceMs = 3L * state.config.timing().heartbeatInterval() * 1000L;
-        Instant now = Instant.now();
-        for (TaskRecord t : new ArrayList<>(state.activeTasks())) {
-            if (!hostname.equals(t.assignedNode)) continue;
-            boolean isRunning = running.contains(t.taskId), isPaused = paused.contains(t.taskId);
-            boolean reported = isRunning || isPaused;
-            switch (t.status) {
-                case ASSIGNING -> {
-                    if (reported) { t.assignmentSuspicionCount = 0; continue; }
-                    Instant since = state.assignedAt(t.taskId);
-                    if (since != null && Duration.between(since, now).toMillis() > graceMs) {
-                        if (t.assignmentSuspicionCount < 2) { t.assignmentSuspicionCount++; state.tasks.save(t); }
-                        else state.transition(t, TaskStatus.FAILED, r -> { r.exitCode = -1; r.errorMessage =
-                                "Task assignment failed. Runner " + hostname + " did not confirm start after multiple checks."; });
-                    }
-                }
-                case RUNNING, PAUSED -> {
-                    if (reported) {
-                        if (t.assignmentSuspicionCount != 0) { t.assignmentSuspicionCount = 0; state.tasks.save(t); }
-                        if (isPaused && t.status == TaskStatus.RUNNING) state.transition(t, TaskStatus.PAUSED, null);
-                        else if (isRunning && !isPaused && t.status == TaskStatus.PAUSED && reportsPaused) state.transition(t, TaskStatus.RUNNING, null);
-                        continue;
-                    }
-                    if (t.status == TaskStatus.PAUSED && !reportsPaused) continue; // an original runner never reports paused tasks
-                    if (++t.assignmentSuspicionCount >= MISSING_BEATS) {
-                        state.transition(t, TaskStatus.LOST, r -> { r.exitCode = -1; r.errorMessage =
-                                "Runner " + hostname + " no longer reports this task (runner restarted or lost it)."; });
-                    } else state.tasks.save(t);
-                }
-                case LOST -> {
-                    if (!reported) continue;
-                    TaskStatus to = isPaused ? TaskStatus.PAUSED : TaskStatus.RUNNING;
-                    state.transition(t, to, r -> { r.completedAt = null; r.exitCode = null; r.assignmentSuspicionCount = 0;
-                        r.errorMessage = "Reconciled: runner " + hostname + " still runs this task after being considered lost."; });
-                    log.info("Task {} reconciled as {} on {}", t.taskId, to.wire(), hostname);
-                }
-                default -> { }
-            }
-        }
     }
 
     private void update(Context ctx) {
@@ -201,7 +159,7 @@ final class RunnerApi {
                 // an original runner reports "pending" while it prepares; for us the task stays assigned
                 if (t.startedAt == null && st != null) { t.startedAt = st; }
                 t.assignmentSuspicionCount = 0;
-                state.tasks.save(t);
+                state.write(t);
                 answer = "Task status updated successfully.";
             } else if (t.status == to || state.transition(t, to, r -> {
                     if (exit != null) r.exitCode = exit.intValue();
@@ -209,7 +167,7 @@ final class RunnerApi {
                     if (r.startedAt == null && st != null) r.startedAt = st;
                     if (to.isFinal() && done != null) r.completedAt = done;
                     r.assignmentSuspicionCount = 0; })) {
-                if (t.status == to && exit != null && t.exitCode == null) { t.exitCode = exit.intValue(); state.tasks.save(t); }
+                if (t.status == to && exit != null && t.exitCode == null) { t.exitCode = exit.intValue(); state.write(t); }
                 answer = "Task status updated successfully.";
             } else {
                 answer = "Task already in a final state";

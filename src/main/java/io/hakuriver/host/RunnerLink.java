@@ -2,7 +2,6 @@ package io.hakuriver.host;
 
 import io.hakuriver.api.RunRequest;
 import io.hakuriver.api.TaskControlRequest;
-import io.hakuriver.api.TaskStatus;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskRecord;
 import io.hakuriver.util.Json;
@@ -32,7 +31,7 @@ public final class RunnerLink {
     private final java.util.concurrent.ScheduledExecutorService retries =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
-    private static final int DISPATCH_ATTEMPTS = 4;
+    private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(15);
 
     public RunnerLink(ClusterState state, String token) {
         this.state = state;
@@ -49,8 +48,10 @@ public final class RunnerLink {
     }
 
     /**
-     * Sends /run without waiting. A connection problem is retried (a runner answers 409 to a duplicate, so a retry
-     * never starts a task twice); a refusal, or a runner still unreachable after the retries, fails the task.
+     * Sends /run without waiting and acts on the answer through {@link DispatchOutcome}: accepted frees the
+     * node's window slot; "not now" puts the task back in the queue; no answer asks the same Runner again with
+     * back-off (a Runner answers 409 to a task it already has, so a retry never starts a task twice); only a
+     * definite refusal fails the task.
      */
     void dispatch(NodeRecord node, TaskRecord t) { dispatch(node, t, 1); }
 
@@ -58,27 +59,38 @@ public final class RunnerLink {
         String image = t.dockerImageName == null ? "" : t.dockerImageName;
         RunRequest body = new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
-                Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts);
-        http.sendAsync(request(node.url + "/run", body, Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
+                Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts,
+                node.hostname);
+        http.sendAsync(request(node.url + "/run", body, DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
             .whenComplete((resp, err) -> {
-                if (err == null && (resp.statusCode() / 100 == 2 || resp.statusCode() == 409)) { // 409: it has it already
-                    synchronized (state.lock()) { state.acknowledged(t.taskId); }
-                    return;
-                }
-                if (err != null && attempt < DISPATCH_ATTEMPTS && t.status == io.hakuriver.api.TaskStatus.ASSIGNING) {
-                    retries.schedule(() -> dispatch(node, t, attempt + 1), 250L << attempt, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    return;
-                }
-                String msg = err != null ? "Failed to contact runner: " + rootMessage(err)
-                        : "Runner rejected task: " + resp.statusCode() + " - " + resp.body();
-                log.warn("Dispatch of task {} to {} failed: {}", t.taskId, node.hostname, msg);
-                List<Runnable> next;
-                synchronized (state.lock()) {
-                    state.transition(t, TaskStatus.FAILED, r -> r.errorMessage = msg);
-                    next = state.schedule();
-                }
-                ClusterState.send(next);
+                DispatchOutcome o = err != null ? DispatchOutcome.of(err)
+                        : DispatchOutcome.of(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
+                settle(node, t, o, attempt);
             });
+    }
+
+    private void settle(NodeRecord node, TaskRecord t, DispatchOutcome o, int attempt) {
+        List<Runnable> next;
+        synchronized (state.lock()) {
+            switch (o.kind()) {
+                case ACCEPTED -> state.dispatchAccepted(t, node.hostname);
+                case REQUEUE -> state.dispatchDeferred(t, node.hostname, o.reason(), o.deferNode());
+                case REFUSED -> {
+                    log.warn("Runner {} refused task {}: {}", node.hostname, t.taskId, o.reason());
+                    state.dispatchRefused(t, node.hostname, o.reason());
+                }
+                case RETRY_SAME_NODE -> {
+                    if (state.stillDispatching(t, node.hostname)) {
+                        long delay = Math.min(5_000L, 250L << Math.min(attempt, 5));
+                        log.info("Start of task {} on {} not confirmed ({}); asking again in {} ms", t.taskId, node.hostname, o.reason(), delay);
+                        retries.schedule(() -> dispatch(node, t, attempt + 1), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                }
+            }
+            next = state.schedule();
+        }
+        ClusterState.send(next);
     }
 
     /** Tells the runner to kill a task; best effort, result only logged (the Host already recorded the kill). */

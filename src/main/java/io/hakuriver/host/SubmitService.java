@@ -28,6 +28,12 @@ import java.util.regex.Pattern;
  */
 final class SubmitService {
     private static final Pattern TARGET = Pattern.compile("^([A-Za-z0-9._-]+)(?::(\\d+))?$");
+    /** Elements one request may create; a larger sweep is refused before anything is stored. */
+    static final int MAX_TASKS_PER_REQUEST = 10_000;
+    /** Unfinished tasks the Host keeps in memory at most; past it a submit is refused with 429 (back-pressure). */
+    static final int MAX_UNFINISHED_TASKS = 100_000;
+    /** Command, arguments and environment of one task, in bytes (Linux cannot exec much more than 2 MiB anyway). */
+    static final int MAX_TASK_BYTES = 1 << 20;
 
     private final ClusterState state;
     private final HakuConfig config;
@@ -63,7 +69,18 @@ final class SubmitService {
         if (cores != null && cores < 0) b.err("required_cores", "Input should be greater than or equal to 0", "greater_than_equal");
         if (cores != null && cores > 100_000) b.err("required_cores", "required_cores is unreasonably large", "less_than_equal");
         if (memory != null && memory < 0) b.err("required_memory_bytes", "Input should be greater than or equal to 0", "greater_than_equal");
-        if (maxRunning != null && maxRunning < 1) b.err("max_running", "max_running must be at least 1", "greater_than_equal");
+        if (maxRunning != null && (maxRunning < 1 || maxRunning > MAX_TASKS_PER_REQUEST)) {
+            b.err("max_running", "max_running must be between 1 and " + MAX_TASKS_PER_REQUEST, "value_error");
+        }
+        long taskBytes = utf8(command) + env.entrySet().stream().mapToLong(e -> utf8(e.getKey()) + utf8(e.getValue()) + 2).sum();
+        long argBytes = 0;
+        for (List<String> set : sets != null ? sets : arguments == null ? List.<List<String>>of() : List.of(arguments)) {
+            argBytes = Math.max(argBytes, set.stream().mapToLong(a -> utf8(a) + 1).sum());
+        }
+        if (taskBytes + argBytes > MAX_TASK_BYTES) {
+            b.err(sets != null ? "argument_sets" : "arguments", "A task's command, arguments and environment are " + (taskBytes + argBytes)
+                    + " bytes; at most " + MAX_TASK_BYTES + " bytes are allowed (put large inputs in a file on the shared dir)", "too_long");
+        }
         for (String k : env.keySet()) {
             if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) b.err("env_vars", "Invalid environment variable name '" + k + "'", "value_error");
         }
@@ -125,6 +142,10 @@ final class SubmitService {
                 throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
             }
             int count = sets != null ? sets.size() : Math.max(1, accepted.size());
+            if (state.unfinished() + count > MAX_UNFINISHED_TASKS) {
+                throw ApiException.tooMany("The Host already holds " + state.unfinished() + " unfinished tasks; " + count
+                        + " more would pass its limit of " + MAX_UNFINISHED_TASKS + ". Submit again when some have finished.");
+            }
             Instant now = Instant.now();
             Long batchId = null;
             for (int i = 0; i < count; i++) {
@@ -171,7 +192,11 @@ final class SubmitService {
         if (!b.has("argument_sets")) return null;
         var node = b.raw().get("argument_sets");
         if (!node.isArray() || node.isEmpty()) { b.err("argument_sets", "argument_sets must be a non-empty list of lists of strings", "list_type"); return null; }
-        if (node.size() > 100_000) { b.err("argument_sets", "at most 100000 elements per sweep", "too_long"); return null; }
+        if (node.size() > MAX_TASKS_PER_REQUEST) {
+            b.err("argument_sets", node.size() + " elements in one sweep; at most " + MAX_TASKS_PER_REQUEST
+                    + " are allowed per request (split it into several sweeps)", "too_long");
+            return null;
+        }
         List<List<String>> out = new ArrayList<>();
         for (var set : node) {
             if (!set.isArray()) { b.err("argument_sets", "each element must be a list of strings", "list_type"); return null; }
@@ -213,6 +238,8 @@ final class SubmitService {
                 + ": the request is larger than every online node."
                 : "No suitable node available for " + cores + " cores: no runner is online.";
     }
+
+    private static long utf8(String s) { return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length; }
 
     private void ensureLogDirs() {
         try {

@@ -19,7 +19,8 @@ public final class TaskTransitions {
 
     static {
         ALLOWED.put(PENDING, EnumSet.of(ASSIGNING, KILLED, FAILED));
-        ALLOWED.put(ASSIGNING, EnumSet.of(RUNNING, PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
+        // assigning -> pending: the runner could not take the start (busy, restarting, gone); the task queues again
+        ALLOWED.put(ASSIGNING, EnumSet.of(PENDING, RUNNING, PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
         ALLOWED.put(RUNNING, EnumSet.of(PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
         ALLOWED.put(PAUSED, EnumSet.of(RUNNING, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
         ALLOWED.put(LOST, EnumSet.of(RUNNING, PAUSED, COMPLETED, FAILED, KILLED_OOM, KILLED));

@@ -17,6 +17,8 @@ public class ApiException extends RuntimeException {
     public static ApiException notFound(String d) { return new ApiException(404, d); }
     public static ApiException conflict(String d) { return new ApiException(409, d); }
     public static ApiException badRequest(String d) { return new ApiException(400, d); }
+    /** Back-pressure: the request is fine but cannot be taken now; the client should retry later. */
+    public static ApiException tooMany(String d) { return new ApiException(429, d); }
 
     public static ApiException validation(List<Map<String, Object>> errors) { return new ApiException(422, errors); }
 

@@ -118,7 +118,7 @@ public final class RunnerDaemon implements AutoCloseable {
         var mounts = b.strings("docker_additional_mounts");
         b.check();
         RunRequest r = new RunRequest(id, command, args, env, cores == null ? 0 : cores.intValue(), null, null, mem,
-                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts);
+                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, null);
         RunnerAgent.Reply reply = agent.accept(r);
         if (reply.result() == RunnerAgent.Result.CONFLICT) throw ApiException.conflict(reply.message());
         ctx.json(Map.of("message", reply.message(), "task_id", id));
@@ -149,6 +149,12 @@ public final class RunnerDaemon implements AutoCloseable {
         return m;
     }
 
+    /** [runner] max_tasks, or the Host's own default for this many cores (announced so both sides agree). */
+    private int maxTasks() {
+        int configured = config.runner().maxTasks();
+        return configured > 0 ? configured : HakuConfig.autoMaxTasks(facts.totalCores());
+    }
+
     private String runnerUrl() {
         int port = app.port() > 0 ? app.port() : config.network().runnerPort();
         return "http://" + config.network().runnerAddress() + ":" + port;
@@ -171,7 +177,7 @@ public final class RunnerDaemon implements AutoCloseable {
         while (!registered.get() && !loops.isShutdown()) {
             lastTick.set(System.nanoTime());
             try {
-                host.register(new RegisterRequest(name, facts.totalCores(), facts.totalRamBytes(), runnerUrl(), numa(config)));
+                host.register(new RegisterRequest(name, facts.totalCores(), facts.totalRamBytes(), runnerUrl(), numa(config), maxTasks()));
                 registered.set(true);
                 lastRegistrationError = null;
                 log.info("Registered with Host {} as '{}'", host.base(), name);

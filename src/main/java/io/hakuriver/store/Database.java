@@ -43,7 +43,10 @@ public final class Database implements AutoCloseable {
             "ALTER TABLE task ADD COLUMN target_node TEXT",
             "ALTER TABLE task ADD COLUMN max_running INTEGER",
             "CREATE INDEX IF NOT EXISTS ix_task_status ON task(status)",
-            "CREATE INDEX IF NOT EXISTS ix_task_node ON task(assigned_node_id)")
+            "CREATE INDEX IF NOT EXISTS ix_task_node ON task(assigned_node_id)"),
+        List.of(
+            "ALTER TABLE node ADD COLUMN max_tasks INTEGER",
+            "ALTER TABLE task ADD COLUMN dispatch_attempts INTEGER NOT NULL DEFAULT 0")
     );
 
     private final Connection conn;

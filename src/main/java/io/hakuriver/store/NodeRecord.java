@@ -17,6 +17,8 @@ public final class NodeRecord {
     public Long memoryUsedBytes;
     public Long memoryTotalBytes;
     public Map<String, NumaNode> numaTopology;
+    /** Most tasks the node runs at once, as its Runner announced it; null for runners that do not (the original). */
+    public Integer maxTasks;
 
     public boolean online() { return "online".equals(status); }
 }

@@ -35,6 +35,8 @@ public final class TaskRecord {
     public Boolean privileged;
     public List<String> additionalMounts;
     public Integer maxRunning;
+    /** How often a start on a runner was deferred (runner busy, unreachable, restarting) and the task went back to the queue. */
+    public int dispatchAttempts;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 }

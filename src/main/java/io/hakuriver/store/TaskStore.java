@@ -21,9 +21,9 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running";
+            + "additional_mounts, max_running, dispatch_attempts";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -36,8 +36,16 @@ public final class TaskStore {
             bind(upsert, t);
             upsert.executeUpdate();
         } catch (SQLException e) {
+            // a statement that failed (e.g. SQLITE_FULL) can stay unusable: prepare a fresh one next time
+            dropStatement();
             throw new StoreException("saving task " + t.taskId, e);
         }
+    }
+
+    private void dropStatement() {
+        if (upsert == null) return;
+        try { upsert.close(); } catch (SQLException ignored) { }
+        upsert = null;
     }
 
     /** Saves many rows in one transaction (a batch submission). */
@@ -137,7 +145,8 @@ public final class TaskStore {
         ps.setString(i++, t.dockerImageName);
         if (t.privileged == null) ps.setNull(i++, Types.INTEGER); else ps.setInt(i++, t.privileged ? 1 : 0);
         ps.setString(i++, t.additionalMounts == null ? null : Json.write(t.additionalMounts));
-        setInt(ps, i, t.maxRunning);
+        setInt(ps, i++, t.maxRunning);
+        ps.setInt(i, t.dispatchAttempts);
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -171,6 +180,7 @@ public final class TaskStore {
         String m = rs.getString("additional_mounts");
         t.additionalMounts = m == null ? null : Json.MAPPER.convertValue(Json.tree(m), new TypeReference<List<String>>() {});
         t.maxRunning = getInt(rs, "max_running");
+        t.dispatchAttempts = rs.getInt("dispatch_attempts");
         return t;
     }
 

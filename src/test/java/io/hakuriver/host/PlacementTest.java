@@ -49,8 +49,8 @@ class PlacementTest {
         Map<String, NodeUsage> usage = new HashMap<>();
         usage.put("big", new NodeUsage()); usage.put("small", new NodeUsage()); usage.put("full", new NodeUsage());
         usage.get("full").add(8, 0, null, +1);
-        assertThat(Placement.bestFit(List.of(big, small, full), usage::get, task(2, 0)).hostname).isEqualTo("small");
-        assertThat(Placement.bestFit(List.of(big, small, full), usage::get, task(6, 0)).hostname).isEqualTo("big");
-        assertThat(Placement.bestFit(List.of(small, full), usage::get, task(6, 0))).isNull();
+        assertThat(Placement.bestFit(List.of(big, small, full), usage::get, task(2, 0), 16, java.time.Instant.now()).hostname).isEqualTo("small");
+        assertThat(Placement.bestFit(List.of(big, small, full), usage::get, task(6, 0), 16, java.time.Instant.now()).hostname).isEqualTo("big");
+        assertThat(Placement.bestFit(List.of(small, full), usage::get, task(6, 0), 16, java.time.Instant.now())).isNull();
     }
 }
