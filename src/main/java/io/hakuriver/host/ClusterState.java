@@ -60,6 +60,8 @@ public final class ClusterState {
     private final Map<Long, TaskRecord> dirty = new LinkedHashMap<>();
     private final List<TaskRecord> resumeAfterStart = new ArrayList<>();
     private final AtomicLong illegalTransitions = new AtomicLong();
+    /** Estimated heap held by unfinished tasks ({@link TaskRecord#footprint()}), the budget submit checks. */
+    private long heldBytes;
     private List<TaskRecord> fresh = new ArrayList<>();
     private boolean fullScan = true;
     private Instant lastClockLook;
@@ -84,6 +86,7 @@ public final class ClusterState {
             }
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
+                heldBytes += t.footprint();
                 if (t.status == TaskStatus.PENDING) queue.put(t.taskId, t);
                 index(t, +1);
                 if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
@@ -108,6 +111,7 @@ public final class ClusterState {
     NodeUsage usage(String node) { return usage.computeIfAbsent(node, k -> new NodeUsage()); }
     public int queued() { return queue.size(); }
     public int unfinished() { return active.size(); }
+    long heldBytes() { return heldBytes; }
     public Collection<TaskRecord> activeTasks() { return active.values(); }
 
     /** Tasks placed on a node (assigning, running, paused, lost), as a copy the caller may change state through. */
@@ -138,7 +142,7 @@ public final class ClusterState {
     /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
-        for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); }
+        for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); heldBytes += t.footprint(); }
     }
 
     /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
@@ -185,7 +189,10 @@ public final class ClusterState {
         if (held && !nowHeld) fullScan = true;
         if (from == TaskStatus.PENDING) queue.remove(t.taskId);
         if (to == TaskStatus.PENDING) { queue.put(t.taskId, t); fresh.add(t); }
-        if (to.isFinal() && to != TaskStatus.LOST) { active.remove(t.taskId); assignedAt.remove(t.taskId); }
+        if (to.isFinal() && to != TaskStatus.LOST) {
+            if (active.remove(t.taskId) != null) heldBytes -= t.footprint();
+            assignedAt.remove(t.taskId);
+        }
         else active.put(t.taskId, t);
         index(t, +1);
         write(t);

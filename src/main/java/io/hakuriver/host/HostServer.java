@@ -103,6 +103,8 @@ public final class HostServer implements AutoCloseable {
             });
             cfg.routes.error(404, this::notFound);
             cfg.routes.error(405, ctx -> ctx.json(Map.of("detail", "Method Not Allowed")));
+            cfg.routes.error(413, ctx -> ctx.json(Map.of("detail", "Request body too large: at most " + (MAX_BODY_BYTES >> 20)
+                    + " MiB per request (split a large sweep into several, put large inputs in a file on the shared dir)")));
             cfg.http.prefer405over404 = true;
             RouteRegistry routes = new RouteRegistry(cfg.routes);
             new RunnerApi(state).register(routes);

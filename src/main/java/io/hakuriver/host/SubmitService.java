@@ -30,8 +30,12 @@ final class SubmitService {
     private static final Pattern TARGET = Pattern.compile("^([A-Za-z0-9._-]+)(?::(\\d+))?$");
     /** Elements one request may create; a larger sweep is refused before anything is stored. */
     static final int MAX_TASKS_PER_REQUEST = 10_000;
-    /** Unfinished tasks the Host keeps in memory at most; past it a submit is refused with 429 (back-pressure). */
-    static final int MAX_UNFINISHED_TASKS = 100_000;
+    /**
+     * Heap the Host lets unfinished tasks hold (estimated, {@link TaskRecord#footprint()}): about 30,000 queued
+     * tasks of ordinary size, fewer large ones. Past it a submit is refused with 429 before anything is stored,
+     * so a burst meets back-pressure instead of an out-of-memory Host.
+     */
+    static final long MAX_HELD_BYTES = 32L << 20;
     /** Command, arguments and environment of one task, in bytes (Linux cannot exec much more than 2 MiB anyway). */
     static final int MAX_TASK_BYTES = 1 << 20;
 
@@ -142,9 +146,11 @@ final class SubmitService {
                 throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
             }
             int count = sets != null ? sets.size() : Math.max(1, accepted.size());
-            if (state.unfinished() + count > MAX_UNFINISHED_TASKS) {
-                throw ApiException.tooMany("The Host already holds " + state.unfinished() + " unfinished tasks; " + count
-                        + " more would pass its limit of " + MAX_UNFINISHED_TASKS + ". Submit again when some have finished.");
+            long more = (long) count * estimate(command, sets, arguments, env);
+            if (state.heldBytes() + more > MAX_HELD_BYTES) {
+                throw ApiException.tooMany("The Host's queue is full: it holds " + state.unfinished() + " unfinished tasks and "
+                        + count + " more would pass its memory budget of " + (MAX_HELD_BYTES >> 20)
+                        + " MiB for queued work. Submit again when some have finished.");
             }
             Instant now = Instant.now();
             Long batchId = null;
@@ -237,6 +243,17 @@ final class SubmitService {
         return anyOnline ? "No suitable node available for " + cores + " cores" + (mem > 0 ? " and " + mem + " bytes of memory" : "")
                 + ": the request is larger than every online node."
                 : "No suitable node available for " + cores + " cores: no runner is online.";
+    }
+
+    /** Footprint of the largest element of this request, as a bound for all of them. */
+    private static long estimate(String command, List<List<String>> sets, List<String> arguments, Map<String, String> env) {
+        long max = 0;
+        for (List<String> set : sets != null ? sets : List.of(arguments == null ? List.<String>of() : arguments)) {
+            TaskRecord probe = new TaskRecord();
+            probe.command = command; probe.arguments = set; probe.envVars = env;
+            max = Math.max(max, probe.footprint());
+        }
+        return max;
     }
 
     private static long utf8(String s) { return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length; }

@@ -5,6 +5,13 @@ import io.hakuriver.api.TaskStatus;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskFilter;
 import io.hakuriver.store.TaskRecord;
+import io.hakuriver.store.TaskStore;
+import io.hakuriver.util.Json;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.javalin.http.Context;
 
 import java.net.http.HttpResponse;
@@ -68,14 +75,18 @@ final class TaskApi {
         }
         Integer limit = intQuery(ctx, "limit", 1, 100_000), offset = intQuery(ctx, "offset", 0, Integer.MAX_VALUE);
         TaskFilter f = new TaskFilter(statuses, ctx.queryParam("node"), batch, ctx.queryParam("q"), limit, offset);
-        List<Map<String, Object>> out = new ArrayList<>();
-        long total;
-        synchronized (state.lock()) {
-            for (TaskRecord t : state.tasks.list(f)) out.add(Views.task(t));
-            total = (limit == null && offset == null) ? out.size() : state.tasks.count(f);
+        // streamed from a reader connection, outside the state lock: any number of tasks, memory for one row
+        try (Connection reader = state.db.openReader()) {
+            ctx.header("X-Total-Count", String.valueOf(TaskStore.count(reader, f)));
+            ctx.contentType("application/json");
+            try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(ctx.outputStream())) {
+                g.writeStartArray();
+                TaskStore.forEach(reader, f, t -> g.writeObject(Views.task(t)));
+                g.writeEndArray();
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("listing tasks failed: " + e.getMessage(), e);
         }
-        ctx.header("X-Total-Count", String.valueOf(total));
-        ctx.json(out);
     }
 
     private static Integer intQuery(Context ctx, String name, int min, int max) {

@@ -59,6 +59,8 @@ public final class RunnerAgent {
         long id = r.taskId();
         if (table.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " is already running/tracked on this node.");
         if (cancelled.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " was killed before it started.");
+        // finished here, its outcome not yet delivered: a Host that restarted sends its /run again; never rerun it
+        if (outbox.pendingTaskIds().contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " already ran on this node; its outcome is being delivered.");
         TaskSpec spec;
         try {
             spec = spec(r);

@@ -76,6 +76,23 @@ public final class Database implements AutoCloseable {
     }
 
     public Connection connection() { return conn; }
+
+    /**
+     * A separate read-only connection for long reads (task listings): WAL lets it read while the main connection
+     * writes, so a listing never holds the Host's state lock. The caller closes it.
+     */
+    public Connection openReader() {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=5000");
+                st.execute("PRAGMA query_only=1");
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new StoreException("opening a reader", e);
+        }
+    }
     public Object lock() { return lock; }
     public Path file() { return file; }
 

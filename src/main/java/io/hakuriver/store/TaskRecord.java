@@ -39,4 +39,18 @@ public final class TaskRecord {
     public int dispatchAttempts;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
+
+    /**
+     * Rough heap bytes this record holds while the Host keeps it in memory (unfinished): a fixed part measured at
+     * about 1 KiB per queued task (object, maps, paths, timestamps) plus the user's command line and environment.
+     */
+    public long footprint() {
+        long b = 1024 + len(command);
+        if (arguments != null) for (String a : arguments) b += 48 + len(a);
+        if (envVars != null) for (var e : envVars.entrySet()) b += 96 + len(e.getKey()) + len(e.getValue());
+        if (additionalMounts != null) for (String m : additionalMounts) b += 48 + len(m);
+        return b;
+    }
+
+    private static long len(String s) { return s == null ? 0 : s.length(); }
 }

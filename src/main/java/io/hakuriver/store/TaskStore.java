@@ -82,6 +82,15 @@ public final class TaskStore {
 
     /** Filtered listing, newest first. */
     public List<TaskRecord> list(TaskFilter f) {
+        List<TaskRecord> out = new ArrayList<>();
+        forEach(db.connection(), f, out::add);
+        return out;
+    }
+
+    /** One row at a time, newest first, so a listing of any size needs memory for one row only. */
+    public interface RowSink { void accept(TaskRecord t) throws java.io.IOException; }
+
+    public static void forEach(Connection c, TaskFilter f, RowSink sink) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task");
         List<Object> args = new ArrayList<>();
         String where = f.where(args);
@@ -89,14 +98,26 @@ public final class TaskStore {
         sql.append(" ORDER BY task_id DESC");
         if (f.limit() != null) { sql.append(" LIMIT ?"); args.add(f.limit()); }
         if (f.offset() != null) { if (f.limit() == null) sql.append(" LIMIT -1"); sql.append(" OFFSET ?"); args.add(f.offset()); }
-        return query(sql.toString(), args);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) sink.accept(read(rs));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading tasks", e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
-    public long count(TaskFilter f) {
+    public long count(TaskFilter f) { return count(db.connection(), f); }
+
+    /** Counts on the given connection (e.g. a {@link Database#openReader() reader}). */
+    public static long count(Connection c, TaskFilter f) {
         List<Object> args = new ArrayList<>();
         String where = f.where(args);
         String sql = "SELECT COUNT(*) FROM task" + (where.isEmpty() ? "" : " WHERE " + where);
-        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, args);
             try (ResultSet rs = ps.executeQuery()) { return rs.next() ? rs.getLong(1) : 0; }
         } catch (SQLException e) { throw new StoreException("counting tasks", e); }

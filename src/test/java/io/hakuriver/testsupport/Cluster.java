@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails).
  */
 public final class Cluster implements AutoCloseable {
-    private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m");
+    private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
+            "-XX:+ExitOnOutOfMemoryError");
 
     public final Path dir;
     public final int hostPort;
@@ -87,6 +88,22 @@ public final class Cluster implements AutoCloseable {
     public void startHost() throws Exception {
         host = spawn("host", hostConfig(), dir.resolve("host.log"));
         awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
+    }
+
+    public Process hostProcess() { return host; }
+
+    /** Sends a signal by name (STOP, CONT, KILL…) to a process of this cluster. */
+    public static void signal(Process p, String sig) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).inheritIO().start();
+        if (k.waitFor() != 0) throw new AssertionError("kill -" + sig + " " + p.pid() + " failed");
+    }
+
+    /** Peak resident memory (VmHWM) of a process so far, in KiB. */
+    public static long peakRssKib(Process p) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", ""));
+        }
+        throw new IOException("no VmHWM for " + p.pid());
     }
 
     /** Kills the Host process (SIGKILL when {@code hard}) and waits for it to be gone. */
