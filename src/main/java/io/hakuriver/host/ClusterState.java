@@ -322,7 +322,7 @@ public final class ClusterState {
         for (TaskRecord t : resumeAfterStart) {
             if (t.status != TaskStatus.ASSIGNING) continue;
             NodeRecord n = nodes.get(t.assignedNode);
-            if (n == null) { requeue(t, "its node " + t.assignedNode + " is unknown after a Host restart"); continue; }
+            if (n == null || !n.online()) { requeue(t, "its node " + t.assignedNode + " is not online after a Host restart"); continue; }
             if (inFlight.add(t.taskId)) usage(n.hostname).inFlight++;
             out.add(() -> link.dispatch(n, t));
         }

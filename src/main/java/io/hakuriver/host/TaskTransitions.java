@@ -18,7 +18,9 @@ public final class TaskTransitions {
     private static final Map<TaskStatus, Set<TaskStatus>> ALLOWED = new EnumMap<>(TaskStatus.class);
 
     static {
-        ALLOWED.put(PENDING, EnumSet.of(ASSIGNING, KILLED, FAILED));
+        // pending -> completed/failed/killed_oom: a Runner reports the outcome of a start whose answer the Host never
+        // got (it had queued the task again); the outcome stands, so the task is not run a second time
+        ALLOWED.put(PENDING, EnumSet.of(ASSIGNING, KILLED, FAILED, COMPLETED, KILLED_OOM));
         // assigning -> pending: the runner could not take the start (busy, restarting, gone); the task queues again
         ALLOWED.put(ASSIGNING, EnumSet.of(PENDING, RUNNING, PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));
         ALLOWED.put(RUNNING, EnumSet.of(PAUSED, COMPLETED, FAILED, KILLED, KILLED_OOM, LOST));

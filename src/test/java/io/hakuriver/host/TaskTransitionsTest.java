@@ -35,5 +35,7 @@ class TaskTransitionsTest {
     @Test void queuedTasksCannotJumpToRunning() {
         assertThat(TaskTransitions.allowed(PENDING, RUNNING)).isFalse();
         assertThat(TaskTransitions.allowed(PENDING, ASSIGNING)).isTrue();
+        assertThat(TaskTransitions.allowed(PENDING, COMPLETED)).as("outcome of a start whose answer was lost").isTrue();
+        assertThat(TaskTransitions.allowed(ASSIGNING, PENDING)).as("runner could not take the start").isTrue();
     }
 }
