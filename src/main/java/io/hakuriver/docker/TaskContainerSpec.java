@@ -25,7 +25,7 @@ public final class TaskContainerSpec {
 
     private TaskContainerSpec() {}
 
-    public static String containerName(long taskId) { return "hakuriver-task-" + taskId; }
+    public static String containerName(long taskId) { return io.hakuriver.api.TaskNames.base(taskId); }
 
     /** The variables the container gets: the task's, then the container-side HAKURIVER_* values. */
     public static Map<String, String> environment(TaskSpec spec) {

@@ -36,10 +36,16 @@ import java.util.function.Consumer;
  * the queue, as {@code pending}. A start the Runner could not take (busy, restarting, unreachable) goes back to
  * the queue with the same id, never to {@code failed}.
  */
-public final class ClusterState {
+final class ClusterState {
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
     /** A gap this long between two looks at the clock means the Host itself was not running (GC, SIGSTOP, slow disk). */
     static final Duration STALL = Duration.ofSeconds(3);
+    /**
+     * Heap the Host lets unfinished tasks hold (estimated, {@link TaskRecord#footprint()}): about 30,000 queued
+     * tasks of ordinary size, fewer large ones. Past it a submit is refused with 429 before anything is stored,
+     * so a burst meets back-pressure instead of an out-of-memory Host.
+     */
+    static final long MAX_HELD_BYTES = 32L << 20;
 
     final HakuConfig config;
     final Database db;
@@ -66,8 +72,6 @@ public final class ClusterState {
     private boolean fullScan = true;
     private Instant lastClockLook;
     private RunnerLink link;
-
-    public ClusterState(HakuConfig config, Database db) { this(config, db, Clock.systemUTC()); }
 
     ClusterState(HakuConfig config, Database db, Clock clock) {
         this.config = config;
@@ -99,20 +103,20 @@ public final class ClusterState {
     }
 
     void setLink(RunnerLink link) { this.link = link; }
-    public Object lock() { return db.lock(); }
+    Object lock() { return db.lock(); }
     Instant now() { return clock.instant(); }
     int dispatchWindow() { return config.timing().dispatchWindow(); }
     long illegalTransitions() { return illegalTransitions.get(); }
 
     // ---- reads (callers hold the lock) ----
-    public Collection<NodeRecord> nodes() { return nodes.values(); }
-    public NodeRecord node(String name) { return nodes.get(name); }
-    public TaskRecord active(long id) { return active.get(id); }
+    Collection<NodeRecord> nodes() { return nodes.values(); }
+    NodeRecord node(String name) { return nodes.get(name); }
+    TaskRecord active(long id) { return active.get(id); }
     NodeUsage usage(String node) { return usage.computeIfAbsent(node, k -> new NodeUsage()); }
-    public int queued() { return queue.size(); }
-    public int unfinished() { return active.size(); }
+    int queued() { return queue.size(); }
+    int unfinished() { return active.size(); }
     long heldBytes() { return heldBytes; }
-    public Collection<TaskRecord> activeTasks() { return active.values(); }
+    Collection<TaskRecord> activeTasks() { return active.values(); }
 
     /** Tasks placed on a node (assigning, running, paused, lost), as a copy the caller may change state through. */
     List<TaskRecord> tasksOn(String node) {
@@ -123,7 +127,7 @@ public final class ClusterState {
         return out;
     }
 
-    public TaskRecord find(long id) {
+    TaskRecord find(long id) {
         TaskRecord t = active.get(id);
         return t != null ? t : tasks.find(id).orElse(null);
     }

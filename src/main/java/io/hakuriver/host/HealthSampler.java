@@ -21,11 +21,11 @@ final class HealthSampler {
     private static final Logger log = LoggerFactory.getLogger(HealthSampler.class);
     static final int HISTORY = 60;
 
-    private final ClusterState state;
+    private final HostCore core;
     private final ArrayDeque<List<Map<String, Object>>> nodeSamples = new ArrayDeque<>();
     private final ArrayDeque<Map<String, Object>> aggregates = new ArrayDeque<>();
 
-    HealthSampler(ClusterState state) { this.state = state; }
+    HealthSampler(HostCore core) { this.core = core; }
 
     void sampleSafely() {
         try { sample(); } catch (RuntimeException e) { log.warn("health sample failed (will retry): {}", e.toString()); }
@@ -38,18 +38,16 @@ final class HealthSampler {
         double cpuWeighted = 0;
         int cpuCores = 0;
         Instant newest = null;
-        synchronized (state.lock()) {
-            for (NodeRecord n : state.nodes()) {
-                total++;
-                perNode.add(Views.healthSample(n));
-                if (!n.online()) continue;
-                online++;
-                cores += n.totalCores;
-                if (n.memoryTotalBytes != null) totalMem += n.memoryTotalBytes;
-                if (n.memoryUsedBytes != null) usedMem += n.memoryUsedBytes;
-                if (n.cpuPercent != null) { cpuWeighted += n.cpuPercent * n.totalCores; cpuCores += n.totalCores; }
-                if (n.lastHeartbeat != null && (newest == null || n.lastHeartbeat.isAfter(newest))) newest = n.lastHeartbeat;
-            }
+        for (NodeRecord n : core.nodeSnapshot()) {
+            total++;
+            perNode.add(Views.healthSample(n));
+            if (!n.online()) continue;
+            online++;
+            cores += n.totalCores;
+            if (n.memoryTotalBytes != null) totalMem += n.memoryTotalBytes;
+            if (n.memoryUsedBytes != null) usedMem += n.memoryUsedBytes;
+            if (n.cpuPercent != null) { cpuWeighted += n.cpuPercent * n.totalCores; cpuCores += n.totalCores; }
+            if (n.lastHeartbeat != null && (newest == null || n.lastHeartbeat.isAfter(newest))) newest = n.lastHeartbeat;
         }
         Instant now = Instant.now();
         Map<String, Object> agg = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import io.hakuriver.store.Database;
 import io.hakuriver.systemd.SdNotify;
 import io.hakuriver.systemd.SocketActivation;
 import io.hakuriver.util.Json;
-import io.hakuriver.util.Snowflake;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -43,8 +42,7 @@ public final class HostServer implements AutoCloseable {
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
     private final HakuConfig config;
-    private final Database db;
-    private final ClusterState state;
+    private final HostCore core;
     private final Javalin app;
     private final List<HostModule> modules = new ArrayList<>();
     private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,17 +51,12 @@ public final class HostServer implements AutoCloseable {
 
     public HostServer(HakuConfig config) {
         this.config = config;
-        this.db = new Database(config.dbFile());
-        this.state = new ClusterState(config, db);
+        this.core = new HostCore(config, new Database(config.dbFile()));
         Auth auth = new Auth(config.resolvedToken());
-        RunnerLink link = new RunnerLink(state, config.resolvedToken());
-        Snowflake ids = new Snowflake(0);
-        synchronized (db.lock()) { ids.advancePast(state.tasks.maxId()); }
         DockerHostModule docker = new DockerHostModule(config);
         modules.add(docker);
         UnaryOperator<List<String>> mountPolicy = mountPolicy();
-        HealthSampler sampler = new HealthSampler(state);
-        NodeMonitor monitor = new NodeMonitor(state);
+        HealthSampler sampler = new HealthSampler(core);
         Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
 
         this.app = Javalin.create(cfg -> {
@@ -107,20 +100,25 @@ public final class HostServer implements AutoCloseable {
                     + " MiB per request (split a large sweep into several, put large inputs in a file on the shared dir)")));
             cfg.http.prefer405over404 = true;
             RouteRegistry routes = new RouteRegistry(cfg.routes);
-            new RunnerApi(state).register(routes);
-            new SubmitService(state, ids, mountPolicy).register(routes);
-            new TaskApi(state, link).register(routes);
-            new NodeApi(state, sampler, auth.enabled(), modules).register(routes);
-            new LogApi(state).register(routes);
+            new RunnerApi(core).register(routes);
+            new SubmitService(core, mountPolicy).register(routes);
+            new TaskApi(core).register(routes);
+            new NodeApi(core, sampler, auth.enabled(), modules).register(routes);
+            new LogApi(core).register(routes);
             for (HostModule m : modules) m.register(routes);
         });
         if (!auth.enabled() && !isLoopback(config.network().hostBindIp())) {
             log.warn("No [security] token is set and the Host listens on {}: anyone who can reach port {} can run commands on your nodes. "
                     + "Set a token (token_file or HAKURIVER_TOKEN) for any shared network.", config.network().hostBindIp(), config.network().hostPort());
         }
-        loops.scheduleAtFixedRate(() -> { sampler.sampleSafely(); monitor.tickSafely(); lastLoopTick.set(System.nanoTime()); }, 1, 1, TimeUnit.SECONDS);
-        loops.scheduleAtFixedRate(monitor::checkSafely, config.timing().cleanupCheckInterval(),
+        loops.scheduleAtFixedRate(() -> { sampler.sampleSafely(); periodic(false); lastLoopTick.set(System.nanoTime()); }, 1, 1, TimeUnit.SECONDS);
+        loops.scheduleAtFixedRate(() -> periodic(true), config.timing().cleanupCheckInterval(),
                 config.timing().cleanupCheckInterval(), TimeUnit.SECONDS);
+    }
+
+    /** The core's periodic duties (stall detection, node timeouts, deferred nodes, unwritten rows); never throws. */
+    private void periodic(boolean expire) {
+        try { core.periodic(expire); } catch (RuntimeException e) { log.warn("periodic check failed (will retry): {}", e.toString()); }
     }
 
     /** The Docker module's mount validation, when it provides one (io.hakuriver.docker.MountPolicy.validate). */
@@ -187,9 +185,7 @@ public final class HostServer implements AutoCloseable {
         for (HostModule m : modules) {
             try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
         }
-        List<Runnable> resend;
-        synchronized (db.lock()) { resend = state.resumeAssigning(); }
-        ClusterState.send(resend);
+        core.resumeAssigning();
         log.info("HakuRiver Host serving on {}:{} (database {})", config.network().hostBindIp(), port(), config.dbFile());
         SdNotify.get().ready("Serving on port " + port());
         SdNotify.get().startWatchdog(this::healthy);
@@ -199,19 +195,16 @@ public final class HostServer implements AutoCloseable {
     /** Alive when the background loop ticked recently and the database answers (used by the systemd watchdog). */
     public boolean healthy() {
         if (System.nanoTime() - lastLoopTick.get() > TimeUnit.SECONDS.toNanos(10)) return false;
-        synchronized (db.lock()) {
-            try { return db.schemaVersion() > 0; } catch (Exception e) { return false; }
-        }
+        return core.databaseAnswers();
     }
 
     public int port() { return app.port(); }
-    public ClusterState state() { return state; }
 
     @Override public void close() {
         SdNotify.get().stopping();
         loops.shutdownNow();
         for (HostModule m : modules) { try { m.stop(); } catch (RuntimeException ignored) { } }
         app.stop();
-        db.close();
+        core.close();
     }
 }

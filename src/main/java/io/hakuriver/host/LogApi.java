@@ -18,9 +18,9 @@ import java.nio.file.StandardOpenOption;
  * bytes from N on (for following a running task); X-Next-Offset tells where to continue.
  */
 final class LogApi {
-    private final ClusterState state;
+    private final HostCore core;
 
-    LogApi(ClusterState state) { this.state = state; }
+    LogApi(HostCore core) { this.core = core; }
 
     void register(RouteRegistry r) {
         r.get("/task/{task_id}/stdout", ctx -> serve(ctx, true));
@@ -29,10 +29,9 @@ final class LogApi {
 
     private void serve(Context ctx, boolean out) throws IOException {
         long id = TaskApi.idParam(ctx, "task_id");
-        TaskRecord t;
-        synchronized (state.lock()) { t = state.find(id); }
+        TaskRecord t = core.task(id);
         if (t == null) throw ApiException.notFound(out ? "Task not found" : "Task entry not found");
-        Path dir = out ? state.config.taskOutputsDir() : state.config.taskErrorsDir();
+        Path dir = out ? core.config().taskOutputsDir() : core.config().taskErrorsDir();
         Path file = dir.resolve(id + (out ? ".out" : ".err")).normalize();
         if (!file.startsWith(dir)) throw ApiException.notFound((out ? "Standard output" : "Standard error") + " path not found or invalid for this task.");
         long offset = 0;

@@ -1,35 +1,31 @@
 package io.hakuriver.host;
 
-import io.hakuriver.http.ApiException;
-import io.hakuriver.http.Body;
+import io.hakuriver.api.HeartbeatRequest;
 import io.hakuriver.api.KilledTask;
 import io.hakuriver.api.NumaNode;
+import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.TaskStatus;
-import io.hakuriver.store.NodeRecord;
-import io.hakuriver.store.TaskRecord;
+import io.hakuriver.http.Body;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.Times;
 import io.javalin.http.Context;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Runner-facing endpoints: /register, /heartbeat/{hostname}, /update (spec §3.1). */
+/**
+ * Runner-facing endpoints: /register, /heartbeat/{hostname}, /update (spec §3.1). Parses the body into the wire
+ * records (every problem in one 422) and hands them to {@link HostCore}.
+ */
 final class RunnerApi {
-    private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     static final Pattern NODE_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,253}$");
 
-    private final ClusterState state;
+    private final HostCore core;
 
-    RunnerApi(ClusterState state) { this.state = state; }
+    RunnerApi(HostCore core) { this.core = core; }
 
     void register(RouteRegistry r) {
         r.post("/register", this::registerRunner);
@@ -59,40 +55,15 @@ final class RunnerApi {
         if (maxTasks != null && (maxTasks < 0 || maxTasks > 100_000)) b.err("max_tasks", "max_tasks must be between 0 and 100000", "value_error");
         if (url != null && !url.matches("^https?://[^\\s/]+(/.*)?$")) b.err("runner_url", "runner_url must be an http(s) URL", "value_error");
         b.check();
-        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        List<Runnable> next;
-        synchronized (state.lock()) {
-            NodeRecord old = state.node(hostname);
-            Instant now = Instant.now();
-            if (old != null && old.online() && !old.url.equals(base) && old.lastHeartbeat != null
-                    && Duration.between(old.lastHeartbeat, now).toMillis() < state.config.heartbeatTimeoutMillis()) {
-                throw ApiException.conflict("Runner name '" + hostname + "' is already registered by a live runner at "
-                        + old.url + ". Give this runner a unique name ([runner] name in its config) or stop the other one.");
-            }
-            NodeRecord n = old != null ? old : new NodeRecord();
-            n.hostname = hostname;
-            n.url = base;
-            n.totalCores = cores.intValue();
-            n.memoryTotalBytes = ram;
-            n.lastHeartbeat = now;
-            n.status = "online";
-            n.numaTopology = numa == null || numa.isEmpty() ? null : numa;
-            n.maxTasks = maxTasks == null || maxTasks == 0 ? null : maxTasks.intValue();
-            state.putNode(n);
-            state.markCapacityChanged();
-            next = state.schedule();
-        }
-        log.info("Runner {} registered from {} ({} cores)", hostname, base, cores);
-        ClusterState.send(next);
+        core.register(new RegisterRequest(hostname, cores.intValue(), ram, url, numa, maxTasks == null ? null : maxTasks.intValue()));
         ctx.json(Map.of("message", "Runner " + hostname + " acknowledged."));
     }
 
     private void heartbeat(Context ctx) {
         String hostname = ctx.pathParam("hostname");
         Body b = Body.of(ctx);
-        Set<Long> running = new HashSet<>(b.longs("running_tasks"));
-        boolean reportsPaused = b.has("paused_tasks");
-        Set<Long> paused = new HashSet<>(b.longs("paused_tasks"));
+        List<Long> running = b.longs("running_tasks");
+        List<Long> paused = b.has("paused_tasks") ? b.longs("paused_tasks") : null; // an original runner sends none
         List<KilledTask> killed = new ArrayList<>();
         if (b.has("killed_tasks")) {
             for (var k : b.raw().get("killed_tasks")) {
@@ -104,31 +75,7 @@ final class RunnerApi {
         Long memUsed = b.integer("memory_used_bytes", false);
         Long memTotal = b.integer("memory_total_bytes", false);
         b.check();
-        List<Runnable> next;
-        synchronized (state.lock()) {
-            NodeRecord n = state.node(hostname);
-            if (n == null) throw ApiException.notFound("Node not registered");
-            n.lastHeartbeat = Instant.now();
-            n.cpuPercent = cpu;
-            n.memoryPercent = memPct;
-            n.memoryUsedBytes = memUsed;
-            if (memTotal != null && memTotal > 0) n.memoryTotalBytes = memTotal;
-            if (!n.online()) {
-                n.status = "online";
-                state.markCapacityChanged();
-                log.info("Node {} is back online", hostname);
-            }
-            state.saveNode(n);
-            for (KilledTask k : killed) {
-                TaskRecord t = state.active(k.taskId());
-                if (t == null || (t.status.isFinal() && t.status != TaskStatus.LOST)) continue;
-                TaskStatus to = "oom".equals(k.reason()) ? TaskStatus.KILLED_OOM : TaskStatus.FAILED;
-                state.transition(t, to, r -> { r.exitCode = -9; r.errorMessage = "Killed by runner: " + k.reason(); });
-            }
-            next = new ArrayList<>(state.reconcile(n, running, paused, reportsPaused));
-            next.addAll(state.schedule());
-        }
-        ClusterState.send(next);
+        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null));
         ctx.json(Map.of("message", "Heartbeat received"));
     }
 
@@ -145,36 +92,11 @@ final class RunnerApi {
         if (statusText != null) {
             try { status = TaskStatus.parse(statusText); } catch (IllegalArgumentException e) { b.err("status", e.getMessage(), "enum"); }
         }
+        if (exit != null && (exit < Integer.MIN_VALUE || exit > Integer.MAX_VALUE)) b.err("exit_code", "exit_code out of range", "value_error");
         try { started = Times.parse(startedText); } catch (IllegalArgumentException e) { b.err("started_at", e.getMessage(), "datetime_parsing"); }
         try { completed = Times.parse(completedText); } catch (IllegalArgumentException e) { b.err("completed_at", e.getMessage(), "datetime_parsing"); }
         b.check();
-        final TaskStatus to = status;
-        final Instant st = started, done = completed;
-        List<Runnable> next;
-        String answer;
-        synchronized (state.lock()) {
-            TaskRecord t = state.find(id);
-            if (t == null) throw ApiException.notFound("Task ID not recognized");
-            if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
-                // an original runner reports "pending" while it prepares; for us the task stays assigned
-                if (t.startedAt == null && st != null) { t.startedAt = st; }
-                t.assignmentSuspicionCount = 0;
-                state.write(t);
-                answer = "Task status updated successfully.";
-            } else if (t.status == to || state.transition(t, to, r -> {
-                    if (exit != null) r.exitCode = exit.intValue();
-                    if (message != null) r.errorMessage = message;
-                    if (r.startedAt == null && st != null) r.startedAt = st;
-                    if (to.isFinal() && done != null) r.completedAt = done;
-                    r.assignmentSuspicionCount = 0; })) {
-                if (t.status == to && exit != null && t.exitCode == null) { t.exitCode = exit.intValue(); state.write(t); }
-                answer = "Task status updated successfully.";
-            } else {
-                answer = "Task already in a final state";
-            }
-            next = state.schedule();
-        }
-        ClusterState.send(next);
+        String answer = core.runnerUpdate(id, status, exit == null ? null : exit.intValue(), message, started, completed);
         ctx.json(Map.of("message", answer));
     }
 }

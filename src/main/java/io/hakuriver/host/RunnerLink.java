@@ -2,6 +2,7 @@ package io.hakuriver.host;
 
 import io.hakuriver.api.RunRequest;
 import io.hakuriver.api.TaskControlRequest;
+import io.hakuriver.api.TaskNames;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskRecord;
 import io.hakuriver.util.Json;
@@ -15,28 +16,32 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** Host → Runner calls (/run, /kill, /pause, /resume). Ids go out as JSON integers, as runners expect. */
-public final class RunnerLink {
+/**
+ * Host → Runner calls (/run, /kill, /pause, /resume). Ids go out as JSON integers, as runners expect. What an
+ * answer to /run means is decided by {@link DispatchOutcome} and acted on by {@link HostCore}.
+ */
+final class RunnerLink {
     private static final Logger log = LoggerFactory.getLogger(RunnerLink.class);
+    private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(15);
 
-    private final ClusterState state;
+    private final HostCore core;
     private final String token;
     /** A small fixed pool: an unbounded client spawned hundreds of threads under a burst of dispatches. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
-            .executor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "runner-link"); t.setDaemon(true); return t; }))
             .build();
-    private final java.util.concurrent.ScheduledExecutorService retries =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
-    private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(15);
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
 
-    public RunnerLink(ClusterState state, String token) {
-        this.state = state;
+    RunnerLink(HostCore core, String token) {
+        this.core = core;
         this.token = token;
-        state.setLink(this);
     }
 
     private HttpRequest.Builder request(String url, Object body, Duration timeout) {
@@ -47,13 +52,12 @@ public final class RunnerLink {
         return b;
     }
 
-    /**
-     * Sends /run without waiting and acts on the answer through {@link DispatchOutcome}: accepted frees the
-     * node's window slot; "not now" puts the task back in the queue; no answer asks the same Runner again with
-     * back-off (a Runner answers 409 to a task it already has, so a retry never starts a task twice); only a
-     * definite refusal fails the task.
-     */
+    /** Sends /run without waiting; the answer, or its absence, goes to {@link HostCore#dispatchAnswered}. */
     void dispatch(NodeRecord node, TaskRecord t) { dispatch(node, t, 1); }
+
+    void retryLater(NodeRecord node, TaskRecord t, int attempt, long delayMs) {
+        retries.schedule(() -> dispatch(node, t, attempt), delayMs, TimeUnit.MILLISECONDS);
+    }
 
     private void dispatch(NodeRecord node, TaskRecord t, int attempt) {
         String image = t.dockerImageName == null ? "" : t.dockerImageName;
@@ -65,37 +69,14 @@ public final class RunnerLink {
             .whenComplete((resp, err) -> {
                 DispatchOutcome o = err != null ? DispatchOutcome.of(err)
                         : DispatchOutcome.of(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
-                settle(node, t, o, attempt);
+                try { core.dispatchAnswered(node, t, o, attempt); }
+                catch (RuntimeException e) { log.warn("handling the answer to /run of task {} failed: {}", t.taskId, e.toString()); }
             });
-    }
-
-    private void settle(NodeRecord node, TaskRecord t, DispatchOutcome o, int attempt) {
-        List<Runnable> next;
-        synchronized (state.lock()) {
-            switch (o.kind()) {
-                case ACCEPTED -> state.dispatchAccepted(t, node.hostname);
-                case REQUEUE -> state.dispatchDeferred(t, node.hostname, o.reason(), o.deferNode());
-                case REFUSED -> {
-                    log.warn("Runner {} refused task {}: {}", node.hostname, t.taskId, o.reason());
-                    state.dispatchRefused(t, node.hostname, o.reason());
-                }
-                case RETRY_SAME_NODE -> {
-                    if (state.stillDispatching(t, node.hostname)) {
-                        long delay = Math.min(5_000L, 250L << Math.min(attempt, 5));
-                        log.info("Start of task {} on {} not confirmed ({}); asking again in {} ms", t.taskId, node.hostname, o.reason(), delay);
-                        retries.schedule(() -> dispatch(node, t, attempt + 1), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
-                        return;
-                    }
-                }
-            }
-            next = state.schedule();
-        }
-        ClusterState.send(next);
     }
 
     /** Tells the runner to kill a task; best effort, result only logged (the Host already recorded the kill). */
     void kill(NodeRecord node, long taskId) {
-        TaskControlRequest body = new TaskControlRequest(taskId, "hakuriver-task-" + taskId + ".scope");
+        TaskControlRequest body = new TaskControlRequest(taskId, TaskNames.scope(taskId));
         http.sendAsync(request(node.url + "/kill", body, Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString())
             .whenComplete((resp, err) -> {
                 if (err != null) log.warn("Kill of task {} not delivered to {}: {}", taskId, node.hostname, rootMessage(err));
@@ -105,9 +86,9 @@ public final class RunnerLink {
             });
     }
 
-    /** Synchronous /pause or /resume: the client waits for the runner's answer. */
+    /** Asynchronous /pause or /resume: the caller waits for the runner's answer. */
     CompletableFuture<HttpResponse<String>> control(NodeRecord node, long taskId, String action) {
-        TaskControlRequest body = new TaskControlRequest(taskId, "hakuriver-task-" + taskId + ".scope");
+        TaskControlRequest body = new TaskControlRequest(taskId, TaskNames.scope(taskId));
         return http.sendAsync(request(node.url + "/" + action, body, Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

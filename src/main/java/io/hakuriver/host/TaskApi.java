@@ -5,13 +5,11 @@ import io.hakuriver.api.TaskStatus;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskFilter;
 import io.hakuriver.store.TaskRecord;
-import io.hakuriver.store.TaskStore;
 import io.hakuriver.util.Json;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.io.UncheckedIOException;
 import io.javalin.http.Context;
 
 import java.net.http.HttpResponse;
@@ -24,10 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Client-facing task endpoints: /status, /tasks, /kill, /command, /batches (spec §3.2). */
 final class TaskApi {
-    private final ClusterState state;
-    private final RunnerLink link;
+    private final HostCore core;
 
-    TaskApi(ClusterState state, RunnerLink link) { this.state = state; this.link = link; }
+    TaskApi(HostCore core) { this.core = core; }
 
     void register(RouteRegistry r) {
         r.get("/status/{task_id}", this::status);
@@ -52,8 +49,7 @@ final class TaskApi {
 
     private void status(Context ctx) {
         long id = idParam(ctx, "task_id");
-        TaskRecord t;
-        synchronized (state.lock()) { t = state.find(id); }
+        TaskRecord t = core.task(id);
         if (t == null) throw ApiException.notFound("Task id not found");
         ctx.json(Views.task(t));
     }
@@ -76,15 +72,14 @@ final class TaskApi {
         Integer limit = intQuery(ctx, "limit", 1, 100_000), offset = intQuery(ctx, "offset", 0, Integer.MAX_VALUE);
         TaskFilter f = new TaskFilter(statuses, ctx.queryParam("node"), batch, ctx.queryParam("q"), limit, offset);
         // streamed from a reader connection, outside the state lock: any number of tasks, memory for one row
-        try (Connection reader = state.db.openReader()) {
-            ctx.header("X-Total-Count", String.valueOf(TaskStore.count(reader, f)));
-            ctx.contentType("application/json");
-            try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(ctx.outputStream())) {
-                g.writeStartArray();
-                TaskStore.forEach(reader, f, t -> g.writeObject(Views.task(t)));
-                g.writeEndArray();
-            }
-        } catch (SQLException | IOException e) {
+        ctx.contentType("application/json");
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(ctx.outputStream())) {
+            core.listTasks(f, total -> {
+                ctx.header("X-Total-Count", String.valueOf(total)); // before the first byte of the body
+                try { g.writeStartArray(); } catch (IOException e) { throw new UncheckedIOException(e); }
+            }, t -> g.writeObject(Views.task(t)));
+            g.writeEndArray();
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("listing tasks failed: " + e.getMessage(), e);
         }
     }
@@ -103,74 +98,31 @@ final class TaskApi {
 
     private void kill(Context ctx) {
         long id = idParam(ctx, "task_id");
-        Runnable remote = null;
-        List<Runnable> next;
-        synchronized (state.lock()) {
-            TaskRecord t = state.find(id);
-            if (t == null) throw ApiException.notFound("Task not found.");
-            remote = killLocked(t);
-            if (remote == null) {
-                throw ApiException.conflict("Task cannot be killed (state: " + t.status.wire() + ")");
-            }
-            next = state.schedule();
-        }
-        if (remote != null) remote.run();
-        ClusterState.send(next);
+        core.kill(id);
         ctx.status(202).json(Map.of("message", "Kill requested for task " + id + ". Task marked as killed."));
-    }
-
-    /** Marks the task killed; returns the runner call to make (a no-op runnable when none is needed), or null. */
-    private Runnable killLocked(TaskRecord t) {
-        if (t.status.isFinal() && t.status != TaskStatus.LOST) return null;
-        TaskStatus before = t.status;
-        String node = t.assignedNode;
-        if (!state.transition(t, TaskStatus.KILLED, r -> r.errorMessage = "Kill requested by user.")) return null;
-        NodeRecord n = node == null ? null : state.node(node);
-        if (before != TaskStatus.PENDING && n != null) return () -> link.kill(n, t.taskId);
-        return () -> { };
     }
 
     private void command(Context ctx) {
         long id = idParam(ctx, "task_id");
         String cmd = ctx.pathParam("command");
-        TaskRecord t;
-        NodeRecord n;
-        synchronized (state.lock()) {
-            t = state.find(id);
-            if (t == null) throw ApiException.notFound("Task id not found");
-            boolean ok = ("pause".equals(cmd) && t.status == TaskStatus.RUNNING) || ("resume".equals(cmd) && t.status == TaskStatus.PAUSED);
-            if (!"pause".equals(cmd) && !"resume".equals(cmd)) throw ApiException.badRequest("Invalid command or task state: " + cmd + " for " + t.status.wire());
-            if (!ok) throw ApiException.conflict("Invalid command or task state: " + cmd + " for " + t.status.wire());
-            n = state.node(t.assignedNode);
-            if (n == null || !n.online()) throw new ApiException(502, "Node " + t.assignedNode + " is not online; cannot " + cmd + " task " + id);
-        }
+        NodeRecord n = core.controlTarget(id, cmd);
         String verb = "pause".equals(cmd) ? "Pause" : "Resume";
         HttpResponse<String> resp;
         try {
-            resp = link.control(n, id, cmd).get(20, TimeUnit.SECONDS);
+            resp = core.control(n, id, cmd).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new ApiException(502, verb + " for task " + id + " failed: runner unreachable (" + RunnerLink.rootMessage(e) + ")");
         }
         if (resp.statusCode() / 100 != 2) {
             throw new ApiException(502, verb + " for task " + id + " failed: runner answered " + resp.statusCode() + " " + resp.body());
         }
-        synchronized (state.lock()) {
-            TaskRecord cur = state.find(id);
-            if (cur != null) state.transition(cur, "pause".equals(cmd) ? TaskStatus.PAUSED : TaskStatus.RUNNING, null);
-        }
+        core.controlConfirmed(id, cmd);
         ctx.json(Map.of("message", verb + " for task " + id + " sent to runner: " + verb + " command sent successfully."));
     }
 
     private void batch(Context ctx) {
         long id = idParam(ctx, "batch_id");
-        List<TaskRecord> list;
-        synchronized (state.lock()) {
-            list = state.tasks.list(new TaskFilter(null, null, id, null, null, null));
-            for (int i = 0; i < list.size(); i++) {
-                TaskRecord live = state.active(list.get(i).taskId);
-                if (live != null) list.set(i, live);
-            }
-        }
+        List<TaskRecord> list = core.batch(id);
         if (list.isEmpty()) throw ApiException.notFound("Batch not found");
         Map<String, Integer> counts = new TreeMap<>();
         List<Map<String, Object>> items = new ArrayList<>();
@@ -198,23 +150,7 @@ final class TaskApi {
 
     private void killBatch(Context ctx) {
         long id = idParam(ctx, "batch_id");
-        List<Runnable> remote = new ArrayList<>();
-        int killed = 0;
-        List<Runnable> next;
-        synchronized (state.lock()) {
-            List<TaskRecord> list = state.tasks.list(new TaskFilter(null, null, id, null, null, null));
-            if (list.isEmpty()) throw ApiException.notFound("Batch not found");
-            for (TaskRecord stored : list) {
-                TaskRecord t = state.active(stored.taskId);
-                if (t == null) continue;
-                Runnable r = killLocked(t);
-                if (r != null) { remote.add(r); killed++; }
-            }
-            next = state.schedule();
-        }
-        remote.forEach(Runnable::run);
-        ClusterState.send(next);
+        int killed = core.killBatch(id);
         ctx.status(202).json(Map.of("message", "Kill requested for " + killed + " tasks of batch " + id + ".", "killed", killed));
     }
-
 }

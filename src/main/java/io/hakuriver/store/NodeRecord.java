@@ -21,4 +21,13 @@ public final class NodeRecord {
     public Integer maxTasks;
 
     public boolean online() { return "online".equals(status); }
+
+    /** A snapshot for readers outside the Host's state lock. */
+    public NodeRecord copy() {
+        NodeRecord n = new NodeRecord();
+        n.hostname = hostname; n.url = url; n.totalCores = totalCores; n.lastHeartbeat = lastHeartbeat; n.status = status;
+        n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
+        n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks;
+        return n;
+    }
 }

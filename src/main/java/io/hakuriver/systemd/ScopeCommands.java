@@ -12,7 +12,7 @@ import java.util.Map;
  * Every method returns an argv array; task input only ever appears as separate argv entries.
  */
 public final class ScopeCommands {
-    public static final String UNIT_PREFIX = "hakuriver-task-";
+    public static final String UNIT_PREFIX = io.hakuriver.api.TaskNames.PREFIX;
 
     /**
      * Runs inside the scope, as the task user. It runs the task as a child, then records "exit-code oom-kills" in the
@@ -57,7 +57,7 @@ public final class ScopeCommands {
 
     public static String systemdRunPath() { return locate("systemd-run"); }
 
-    public static String unitName(long taskId) { return UNIT_PREFIX + taskId + ".scope"; }
+    public static String unitName(long taskId) { return io.hakuriver.api.TaskNames.scope(taskId); }
 
     /** Limits and identity of one launch. */
     public record Launch(long taskId, int cores, Long memoryBytes, Map<String, String> env,
@@ -139,7 +139,7 @@ public final class ScopeCommands {
      */
     public static List<String> sudoersLines(String runnerAccount) {
         ScopeCommands c = new ScopeCommands(false);
-        String u = "hakuriver-task-*.scope";
+        String u = UNIT_PREFIX + "*.scope";
         List<String> cmds = List.of(
                 c.systemdRun + " " + sudoersArgs("--scope --collect --quiet --unit=" + UNIT_PREFIX + "* --description=HakuRiver Task *"),
                 c.systemctl + " " + sudoersArgs("kill --signal=SIGKILL " + u),

@@ -25,7 +25,7 @@ public record TaskSpec(long taskId, String command, List<String> arguments, Map<
                        String dockerImage, boolean privileged, List<String> mounts,
                        Path stdoutFile, Path stderrFile, Path workDir, Path sharedDir, Path localTempDir) {
 
-    public String unitName() { return "hakuriver-task-" + taskId; }
+    public String unitName() { return io.hakuriver.api.TaskNames.base(taskId); }
 
     public boolean hasMemoryLimit() { return memoryBytes != null && memoryBytes > 0; }
 }

@@ -1,0 +1,454 @@
+package io.hakuriver.host;
+
+import io.hakuriver.api.HeartbeatRequest;
+import io.hakuriver.api.KilledTask;
+import io.hakuriver.api.NumaNode;
+import io.hakuriver.api.RegisterRequest;
+import io.hakuriver.api.TaskNames;
+import io.hakuriver.api.TaskStatus;
+import io.hakuriver.config.HakuConfig;
+import io.hakuriver.http.ApiException;
+import io.hakuriver.store.Database;
+import io.hakuriver.store.NodeRecord;
+import io.hakuriver.store.TaskFilter;
+import io.hakuriver.store.TaskRecord;
+import io.hakuriver.store.TaskStore;
+import io.hakuriver.util.Snowflake;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The Host's one door for state changes: one method per intention (submit, register, heartbeat, runner update,
+ * kill, pause/resume confirmed, periodic checks, dispatch answers). Each takes the state lock, changes state
+ * through the transition table, schedules, and sends the resulting runner calls after the lock is released.
+ * HTTP classes only parse, call and render; they never see the lock or the stores.
+ */
+public final class HostCore {
+    private static final Logger log = LoggerFactory.getLogger(HostCore.class);
+
+    private final HakuConfig config;
+    private final Database db;
+    private final ClusterState state;
+    private final Snowflake ids = new Snowflake(0);
+    private final RunnerLink link;
+    /** Sends runner calls once the lock is released; tests collect them instead. */
+    private final Consumer<List<Runnable>> sender;
+
+    public HostCore(HakuConfig config, Database db) { this(config, db, Clock.systemUTC(), ClusterState::send); }
+
+    HostCore(HakuConfig config, Database db, Clock clock, Consumer<List<Runnable>> sender) {
+        this.config = config;
+        this.db = db;
+        this.sender = sender;
+        this.state = new ClusterState(config, db, clock);
+        this.link = new RunnerLink(this, config.resolvedToken());
+        state.setLink(link);
+        synchronized (db.lock()) { ids.advancePast(state.tasks.maxId()); }
+    }
+
+    HakuConfig config() { return config; }
+
+    /** Runs {@code change} under the state lock, then schedules, then sends every runner call outside the lock. */
+    private <T> T change(java.util.function.Function<List<Runnable>, T> change) {
+        List<Runnable> calls = new ArrayList<>();
+        T result;
+        synchronized (db.lock()) {
+            result = change.apply(calls);
+            calls.addAll(state.schedule());
+        }
+        if (!calls.isEmpty()) sender.accept(calls);
+        return result;
+    }
+
+    private void changeVoid(Consumer<List<Runnable>> change) { change(calls -> { change.accept(calls); return null; }); }
+
+    // ---------------------------------------------------------------- submit
+
+    /** A target of a submission: a node, optionally one of its NUMA zones. */
+    record Target(String raw, String node, Integer numa) {}
+
+    /** Validated fields of POST /submit; {@code argumentSets} (a sweep) or {@code arguments}. */
+    record NewTasks(String command, List<String> arguments, List<List<String>> argumentSets, Map<String, String> env,
+                    int cores, Long memory, List<Target> targets, String envName, String image, Boolean privileged,
+                    List<String> mounts, Integer maxRunning) {}
+
+    record Submitted(List<TaskRecord> created, List<Map<String, String>> failures) {}
+
+    /**
+     * Queues one task per accepted target, or per sweep element. Impossible requests (unknown or offline node, bad
+     * NUMA id, larger than the node) fail at once; requests that merely lack free capacity wait as pending; a request
+     * past the queue's memory budget is refused (429) before anything is stored.
+     */
+    Submitted submit(NewTasks req) {
+        return change(calls -> {
+            List<Map<String, String>> failures = new ArrayList<>();
+            List<Target> accepted = new ArrayList<>();
+            long mem = req.memory() == null ? 0 : req.memory();
+            for (Target t : req.targets()) {
+                String reason = whyNot(t, req.cores(), mem);
+                if (reason != null) failures.add(Map.of("target", t.raw(), "reason", reason));
+                else accepted.add(t);
+            }
+            if (req.targets().isEmpty()) {
+                String reason = whyNotAnywhere(req.cores(), mem);
+                if (reason != null) throw new ApiException(503, reason);
+            }
+            if (!req.targets().isEmpty() && accepted.isEmpty()) {
+                throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
+            }
+            int count = req.argumentSets() != null ? req.argumentSets().size() : Math.max(1, accepted.size());
+            List<TaskRecord> created = new ArrayList<>(count);
+            Instant now = state.now();
+            Long batchId = null;
+            for (int i = 0; i < count; i++) {
+                Target t = accepted.isEmpty() ? null : accepted.get(i % accepted.size());
+                TaskRecord r = new TaskRecord();
+                r.taskId = ids.next();
+                if (batchId == null) batchId = r.taskId;
+                r.batchId = batchId;
+                r.command = req.command();
+                r.arguments = req.argumentSets() != null ? req.argumentSets().get(i) : req.arguments();
+                r.envVars = req.env();
+                r.requiredCores = req.cores();
+                r.requiredMemoryBytes = req.memory();
+                r.status = TaskStatus.PENDING;
+                r.targetNode = t == null ? null : t.node();
+                r.targetNumaNodeId = t == null ? null : t.numa();
+                r.stdoutPath = config.taskOutputsDir().resolve(r.taskId + ".out").toString();
+                r.stderrPath = config.taskErrorsDir().resolve(r.taskId + ".err").toString();
+                r.submittedAt = now;
+                r.systemdUnitName = TaskNames.scope(r.taskId);
+                r.containerName = req.envName() == null ? "NULL" : req.envName();
+                r.dockerImageName = req.image();
+                r.privileged = req.envName() == null ? null : req.privileged();
+                r.additionalMounts = req.envName() == null ? null : req.mounts();
+                r.maxRunning = req.maxRunning();
+                created.add(r);
+            }
+            long more = 0;
+            for (TaskRecord r : created) more += r.footprint();
+            if (state.heldBytes() + more > ClusterState.MAX_HELD_BYTES) {
+                throw ApiException.tooMany("The Host's queue is full: it holds " + state.unfinished() + " unfinished tasks and "
+                        + count + " more would pass its memory budget of " + (ClusterState.MAX_HELD_BYTES >> 20)
+                        + " MiB for queued work. Submit again when some have finished.");
+            }
+            state.enqueue(created);
+            return new Submitted(created, failures);
+        });
+    }
+
+    /** Reasons a target can never accept the task (spec §6.2 wording), or null. */
+    private String whyNot(Target t, int cores, long mem) {
+        NodeRecord n = state.node(t.node());
+        if (n == null) return "Node not registered";
+        if (!n.online()) return "Node status is " + n.status;
+        if (t.numa() != null) {
+            Map<String, NumaNode> topo = n.numaTopology;
+            if (topo == null || topo.isEmpty()) return "Node has no NUMA topology";
+            if (!topo.containsKey(String.valueOf(t.numa()))) {
+                TreeSet<Integer> valid = new TreeSet<>();
+                for (String k : topo.keySet()) { try { valid.add(Integer.parseInt(k)); } catch (NumberFormatException ignored) { } }
+                return "Invalid NUMA ID for node (Valid: " + valid + ")";
+            }
+        }
+        return Placement.neverFits(n, cores, mem, t.numa());
+    }
+
+    private String whyNotAnywhere(int cores, long mem) {
+        boolean anyOnline = false;
+        for (NodeRecord n : state.nodes()) {
+            if (!n.online()) continue;
+            anyOnline = true;
+            if (Placement.neverFits(n, cores, mem, null) == null) return null;
+        }
+        return anyOnline ? "No suitable node available for " + cores + " cores" + (mem > 0 ? " and " + mem + " bytes of memory" : "")
+                + ": the request is larger than every online node."
+                : "No suitable node available for " + cores + " cores: no runner is online.";
+    }
+
+    /** The original renders failures as a Python list literal; its clients may show it verbatim. */
+    private static String pythonList(List<Map<String, String>> failures) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < failures.size(); i++) {
+            if (i > 0) sb.append(", ");
+            var f = failures.get(i);
+            sb.append("{'target': '").append(f.get("target")).append("', 'reason': '").append(f.get("reason")).append("'}");
+        }
+        return sb.append(']').toString();
+    }
+
+    // ---------------------------------------------------------------- runners
+
+    /** A Runner (re-)registers; a second live runner claiming the same name from another URL is refused (409). */
+    void register(RegisterRequest r) {
+        String base = r.runnerUrl().endsWith("/") ? r.runnerUrl().substring(0, r.runnerUrl().length() - 1) : r.runnerUrl();
+        changeVoid(calls -> {
+            NodeRecord old = state.node(r.hostname());
+            Instant now = state.now();
+            if (old != null && old.online() && !old.url.equals(base) && old.lastHeartbeat != null
+                    && Duration.between(old.lastHeartbeat, now).toMillis() < config.heartbeatTimeoutMillis()) {
+                throw ApiException.conflict("Runner name '" + r.hostname() + "' is already registered by a live runner at "
+                        + old.url + ". Give this runner a unique name ([runner] name in its config) or stop the other one.");
+            }
+            NodeRecord n = old != null ? old : new NodeRecord();
+            n.hostname = r.hostname();
+            n.url = base;
+            n.totalCores = r.totalCores();
+            n.memoryTotalBytes = r.totalRamBytes();
+            n.lastHeartbeat = now;
+            n.status = "online";
+            n.numaTopology = r.numaTopology() == null || r.numaTopology().isEmpty() ? null : r.numaTopology();
+            n.maxTasks = r.maxTasks() == null || r.maxTasks() == 0 ? null : r.maxTasks();
+            state.putNode(n);
+            state.markCapacityChanged();
+        });
+        log.info("Runner {} registered from {} ({} cores, at most {} tasks)", r.hostname(), base, r.totalCores(),
+                r.maxTasks() == null || r.maxTasks() == 0 ? "auto" : r.maxTasks());
+    }
+
+    /** A heartbeat: node facts, killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes. */
+    void heartbeat(String hostname, HeartbeatRequest hb) {
+        boolean reportsPaused = hb.pausedTasks() != null;
+        Set<Long> running = new HashSet<>(hb.runningTasksOrEmpty());
+        Set<Long> paused = new HashSet<>(hb.pausedTasksOrEmpty());
+        changeVoid(calls -> {
+            NodeRecord n = state.node(hostname);
+            if (n == null) throw ApiException.notFound("Node not registered");
+            n.lastHeartbeat = state.now();
+            n.cpuPercent = hb.cpuPercent();
+            n.memoryPercent = hb.memoryPercent();
+            n.memoryUsedBytes = hb.memoryUsedBytes();
+            if (hb.memoryTotalBytes() != null && hb.memoryTotalBytes() > 0) n.memoryTotalBytes = hb.memoryTotalBytes();
+            if (!n.online()) {
+                n.status = "online";
+                state.markCapacityChanged();
+                log.info("Node {} is back online", hostname);
+            }
+            state.saveNode(n);
+            for (KilledTask k : hb.killedTasksOrEmpty()) {
+                TaskRecord t = state.active(k.taskId());
+                if (t == null || (t.status.isFinal() && t.status != TaskStatus.LOST)) continue;
+                TaskStatus to = "oom".equals(k.reason()) ? TaskStatus.KILLED_OOM : TaskStatus.FAILED;
+                state.transition(t, to, r -> { r.exitCode = -9; r.errorMessage = "Killed by runner: " + k.reason(); });
+            }
+            calls.addAll(state.reconcile(n, running, paused, reportsPaused));
+        });
+    }
+
+    /** A task's status as its Runner reports it; returns the message for the Runner. 404 for unknown tasks. */
+    String runnerUpdate(long id, TaskStatus to, Integer exit, String message, Instant started, Instant done) {
+        return change(calls -> {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task ID not recognized");
+            if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
+                // an original runner reports "pending" while it prepares; for us the task stays assigned
+                if (t.startedAt == null && started != null) t.startedAt = started;
+                t.assignmentSuspicionCount = 0;
+                state.write(t);
+                return "Task status updated successfully.";
+            }
+            if (t.status == to) {
+                if (exit != null && t.exitCode == null) { t.exitCode = exit; state.write(t); }
+                return "Task status updated successfully.";
+            }
+            boolean moved = state.transition(t, to, r -> {
+                if (exit != null) r.exitCode = exit;
+                if (message != null) r.errorMessage = message;
+                if (r.startedAt == null && started != null) r.startedAt = started;
+                if (to.isFinal() && done != null) r.completedAt = done;
+                r.assignmentSuspicionCount = 0; });
+            return moved ? "Task status updated successfully." : "Task already in a final state";
+        });
+    }
+
+    /** The answer (or its absence) to a /run, from {@link RunnerLink}; retries the same node when asked to. */
+    void dispatchAnswered(NodeRecord node, TaskRecord t, DispatchOutcome o, int attempt) {
+        changeVoid(calls -> {
+            switch (o.kind()) {
+                case ACCEPTED -> state.dispatchAccepted(t, node.hostname);
+                case REQUEUE -> state.dispatchDeferred(t, node.hostname, o.reason(), o.deferNode());
+                case REFUSED -> {
+                    log.warn("Runner {} refused task {}: {}", node.hostname, t.taskId, o.reason());
+                    state.dispatchRefused(t, node.hostname, o.reason());
+                }
+                case RETRY_SAME_NODE -> {
+                    if (state.stillDispatching(t, node.hostname)) {
+                        long delay = Math.min(5_000L, 250L << Math.min(attempt, 5));
+                        log.info("Start of task {} on {} not confirmed ({}); asking again in {} ms", t.taskId, node.hostname, o.reason(), delay);
+                        link.retryLater(node, t, attempt + 1, delay);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /** Kills one task in any unfinished state; 404 unknown, 409 already final. */
+    void kill(long id) {
+        changeVoid(calls -> {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task not found.");
+            if (!killLocked(t, calls)) throw ApiException.conflict("Task cannot be killed (state: " + t.status.wire() + ")");
+        });
+    }
+
+    /** Kills every unfinished element of a batch; returns how many. 404 for an unknown batch. */
+    int killBatch(long batchId) {
+        return change(calls -> {
+            List<TaskRecord> list = state.tasks.list(new TaskFilter(null, null, batchId, null, null, null));
+            if (list.isEmpty()) throw ApiException.notFound("Batch not found");
+            int killed = 0;
+            for (TaskRecord stored : list) {
+                TaskRecord t = state.active(stored.taskId);
+                if (t != null && killLocked(t, calls)) killed++;
+            }
+            return killed;
+        });
+    }
+
+    /** Marks the task killed and adds the runner call when it was placed on a node; false when it cannot be killed. */
+    private boolean killLocked(TaskRecord t, List<Runnable> calls) {
+        if (t.status.isFinal() && t.status != TaskStatus.LOST) return false;
+        TaskStatus before = t.status;
+        String node = t.assignedNode;
+        if (!state.transition(t, TaskStatus.KILLED, r -> r.errorMessage = "Kill requested by user.")) return false;
+        NodeRecord n = node == null ? null : state.node(node);
+        if (before != TaskStatus.PENDING && n != null) calls.add(() -> link.kill(n, t.taskId));
+        return true;
+    }
+
+    /** Where a pause/resume must go: the node of a task in the right state (409 otherwise, 502 when offline). */
+    NodeRecord controlTarget(long id, String cmd) {
+        synchronized (db.lock()) {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task id not found");
+            if (!"pause".equals(cmd) && !"resume".equals(cmd)) throw ApiException.badRequest("Invalid command or task state: " + cmd + " for " + t.status.wire());
+            boolean ok = ("pause".equals(cmd) && t.status == TaskStatus.RUNNING) || ("resume".equals(cmd) && t.status == TaskStatus.PAUSED);
+            if (!ok) throw ApiException.conflict("Invalid command or task state: " + cmd + " for " + t.status.wire());
+            NodeRecord n = state.node(t.assignedNode);
+            if (n == null || !n.online()) throw new ApiException(502, "Node " + t.assignedNode + " is not online; cannot " + cmd + " task " + id);
+            return n;
+        }
+    }
+
+    /** The Runner confirmed a pause or resume. */
+    void controlConfirmed(long id, String cmd) {
+        changeVoid(calls -> {
+            TaskRecord cur = state.find(id);
+            if (cur != null) state.transition(cur, "pause".equals(cmd) ? TaskStatus.PAUSED : TaskStatus.RUNNING, null);
+        });
+    }
+
+    /** Sends a pause/resume to the node; the caller waits for the answer (the client waits for the Runner). */
+    java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> control(NodeRecord n, long id, String cmd) {
+        return link.control(n, id, cmd);
+    }
+
+    // ---------------------------------------------------------------- periodic
+
+    /** Every second: stall detection, deferred nodes, unwritten rows; with {@code expire} also heartbeat timeouts. */
+    void periodic(boolean expire) {
+        changeVoid(calls -> {
+            state.observeClock(); // first: a Host that was frozen must not blame the nodes for it
+            state.flushDirty();
+            if (expire) state.expireNodes();
+        });
+    }
+
+    /** After the HTTP server is up: send /run again for tasks that were assigning when the Host stopped. */
+    void resumeAssigning() {
+        List<Runnable> calls;
+        synchronized (db.lock()) { calls = state.resumeAssigning(); }
+        if (!calls.isEmpty()) sender.accept(calls);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** One task, live state first. */
+    TaskRecord task(long id) { synchronized (db.lock()) { return state.find(id); } }
+
+    /** Every element of a batch with its live state, newest first; empty for an unknown batch. */
+    List<TaskRecord> batch(long batchId) {
+        synchronized (db.lock()) {
+            List<TaskRecord> list = state.tasks.list(new TaskFilter(null, null, batchId, null, null, null));
+            for (int i = 0; i < list.size(); i++) {
+                TaskRecord live = state.active(list.get(i).taskId);
+                if (live != null) list.set(i, live);
+            }
+            return list;
+        }
+    }
+
+    /**
+     * Streams a filtered listing from a reader connection, outside the state lock; {@code total} gets the count
+     * (for X-Total-Count) before the first row.
+     */
+    void listTasks(TaskFilter f, java.util.function.LongConsumer total, TaskStore.RowSink sink) {
+        try (Connection reader = db.openReader()) {
+            total.accept(TaskStore.count(reader, f));
+            TaskStore.forEach(reader, f, sink);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("listing tasks failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The /nodes view: every node with its reservations and the tasks it holds. */
+    List<Map<String, Object>> nodesView() {
+        synchronized (db.lock()) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (NodeRecord n : state.nodes()) {
+                List<String> holding = new ArrayList<>();
+                for (TaskRecord t : state.tasksOn(n.hostname)) {
+                    if (TaskStatus.HOLDS_RESOURCES.contains(t.status)) holding.add(String.valueOf(t.taskId));
+                }
+                out.add(Views.node(n, state.usage(n.hostname), holding));
+            }
+            return out;
+        }
+    }
+
+    /** Copies of the node rows, for health sampling. */
+    List<NodeRecord> nodeSnapshot() {
+        synchronized (db.lock()) {
+            List<NodeRecord> out = new ArrayList<>();
+            for (NodeRecord n : state.nodes()) out.add(n.copy());
+            return out;
+        }
+    }
+
+    /** Counts for the /healthz probe. */
+    Map<String, Object> counts() {
+        synchronized (db.lock()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("nodes_online", state.nodes().stream().filter(NodeRecord::online).count());
+            m.put("tasks_queued", state.queued());
+            m.put("tasks_unfinished", state.unfinished());
+            m.put("illegal_transitions", state.illegalTransitions());
+            return m;
+        }
+    }
+
+    /** Whether the database answers (the systemd watchdog asks). */
+    boolean databaseAnswers() {
+        synchronized (db.lock()) {
+            try { return db.schemaVersion() > 0; } catch (Exception e) { return false; }
+        }
+    }
+
+    void close() { db.close(); }
+}
