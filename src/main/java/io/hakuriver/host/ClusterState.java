@@ -64,6 +64,8 @@ final class ClusterState {
     private final Set<Long> inFlight = new HashSet<>();
     /** Rows whose write failed (disk full, I/O error); written again by {@link #flushDirty()}. */
     private final Map<Long, TaskRecord> dirty = new LinkedHashMap<>();
+    /** Rows written inside the current {@link #batch} (null outside one). */
+    private Map<Long, TaskRecord> touched;
     private final List<TaskRecord> resumeAfterStart = new ArrayList<>();
     private final AtomicLong illegalTransitions = new AtomicLong();
     /** Estimated heap held by unfinished tasks ({@link TaskRecord#footprint()}), the budget submit checks. */
@@ -151,12 +153,30 @@ final class ClusterState {
 
     /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
     void write(TaskRecord t) {
+        if (touched != null) touched.put(t.taskId, t);
         try {
             tasks.save(t);
             dirty.remove(t.taskId);
         } catch (StoreException e) {
             dirty.put(t.taskId, t);
             throw e;
+        }
+    }
+
+    /**
+     * Runs several changes as one database transaction (one commit for a batch of runner updates). If the commit
+     * fails, every row the batch wrote is remembered as unwritten, since the rollback undid them on disk only.
+     */
+    <T> T batch(java.util.function.Supplier<T> work) {
+        if (touched != null) return work.get();
+        touched = new LinkedHashMap<>();
+        try {
+            return db.inTransaction(work);
+        } catch (StoreException e) {
+            dirty.putAll(touched);
+            throw e;
+        } finally {
+            touched = null;
         }
     }
 

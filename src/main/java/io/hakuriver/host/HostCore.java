@@ -249,30 +249,53 @@ public final class HostCore {
         });
     }
 
-    /** A task's status as its Runner reports it; returns the message for the Runner. 404 for unknown tasks. */
-    String runnerUpdate(long id, TaskStatus to, Integer exit, String message, Instant started, Instant done) {
-        return change(calls -> {
-            TaskRecord t = state.find(id);
-            if (t == null) throw ApiException.notFound("Task ID not recognized");
-            if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
-                // an original runner reports "pending" while it prepares; for us the task stays assigned
-                if (t.startedAt == null && started != null) t.startedAt = started;
-                t.assignmentSuspicionCount = 0;
-                state.write(t);
-                return "Task status updated successfully.";
-            }
-            if (t.status == to) {
-                if (exit != null && t.exitCode == null) { t.exitCode = exit; state.write(t); }
-                return "Task status updated successfully.";
-            }
-            boolean moved = state.transition(t, to, r -> {
-                if (exit != null) r.exitCode = exit;
-                if (message != null) r.errorMessage = message;
-                if (r.startedAt == null && started != null) r.startedAt = started;
-                if (to.isFinal() && done != null) r.completedAt = done;
-                r.assignmentSuspicionCount = 0; });
-            return moved ? "Task status updated successfully." : "Task already in a final state";
-        });
+    /** A task's status as its Runner reports it (one element of /update or /updates). */
+    record Update(long taskId, TaskStatus to, Integer exit, String message, Instant started, Instant done) {}
+
+    /** The outcome of one update for the Runner: HTTP-like status and message. */
+    record UpdateResult(long taskId, int status, String message) {}
+
+    /** One update; returns the message for the Runner. 404 for unknown tasks. */
+    String runnerUpdate(Update u) {
+        UpdateResult r = change(calls -> apply(u));
+        if (r.status() == 404) throw ApiException.notFound(r.message());
+        return r.message();
+    }
+
+    /**
+     * Many updates from one Runner in one call: applied in order under one lock and one database transaction
+     * (group commit), then one scheduling pass. Each gets its own result; an unknown task does not stop the rest.
+     */
+    List<UpdateResult> runnerUpdates(List<Update> updates) {
+        return change(calls -> state.batch(() -> {
+            List<UpdateResult> out = new ArrayList<>(updates.size());
+            for (Update u : updates) out.add(apply(u));
+            return out;
+        }));
+    }
+
+    private UpdateResult apply(Update u) {
+        TaskRecord t = state.find(u.taskId());
+        if (t == null) return new UpdateResult(u.taskId(), 404, "Task ID not recognized");
+        TaskStatus to = u.to();
+        if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
+            // an original runner reports "pending" while it prepares; for us the task stays assigned
+            if (t.startedAt == null && u.started() != null) t.startedAt = u.started();
+            t.assignmentSuspicionCount = 0;
+            state.write(t);
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
+        if (t.status == to) {
+            if (u.exit() != null && t.exitCode == null) { t.exitCode = u.exit(); state.write(t); }
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
+        boolean moved = state.transition(t, to, r -> {
+            if (u.exit() != null) r.exitCode = u.exit();
+            if (u.message() != null) r.errorMessage = u.message();
+            if (r.startedAt == null && u.started() != null) r.startedAt = u.started();
+            if (to.isFinal() && u.done() != null) r.completedAt = u.done();
+            r.assignmentSuspicionCount = 0; });
+        return new UpdateResult(u.taskId(), 200, moved ? "Task status updated successfully." : "Task already in a final state");
     }
 
     /** The answer (or its absence) to a /run, from {@link RunnerLink}; retries the same node when asked to. */

@@ -5,6 +5,7 @@ import io.hakuriver.api.KilledTask;
 import io.hakuriver.api.NumaNode;
 import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.TaskStatus;
+import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Body;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.Times;
@@ -31,6 +32,7 @@ final class RunnerApi {
         r.post("/register", this::registerRunner);
         r.put("/heartbeat/{hostname}", this::heartbeat);
         r.post("/update", this::update);
+        r.post("/updates", this::updates);
     }
 
     private void registerRunner(Context ctx) {
@@ -80,7 +82,46 @@ final class RunnerApi {
     }
 
     private void update(Context ctx) {
+        HostCore.Update u = parseUpdate(Body.of(ctx));
+        ctx.json(Map.of("message", core.runnerUpdate(u)));
+    }
+
+    /** Most updates in one /updates call: a Runner sends what it has queued, in chunks of at most this. */
+    static final int MAX_UPDATES_PER_CALL = 1000;
+
+    /**
+     * POST /updates (ours; an original Host answers 404 and our Runner falls back to /update): {"updates": [...]}
+     * with /update bodies; answers {"results": [{"task_id", "status", "message"}...]} in the same order.
+     */
+    private void updates(Context ctx) {
         Body b = Body.of(ctx);
+        var list = b.raw().get("updates");
+        if (list == null || !list.isArray()) throw ApiException.validation("updates", "updates must be a list of /update bodies", "list_type");
+        if (list.size() > MAX_UPDATES_PER_CALL) throw ApiException.validation("updates", "at most " + MAX_UPDATES_PER_CALL + " updates per call", "too_long");
+        List<HostCore.Update> parsed = new ArrayList<>();
+        Map<Integer, Map<String, Object>> invalid = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                parsed.add(parseUpdate(Body.of(list.get(i))));
+            } catch (ApiException e) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("task_id", list.get(i).path("task_id").asLong());
+                m.put("status", e.status);
+                m.put("detail", e.detail);
+                invalid.put(i, m);
+            }
+        }
+        var applied = core.runnerUpdates(parsed).iterator();
+        List<Object> results = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (invalid.containsKey(i)) { results.add(invalid.get(i)); continue; }
+            HostCore.UpdateResult r = applied.next();
+            results.add(Map.of("task_id", r.taskId(), "status", r.status(), "message", r.message()));
+        }
+        ctx.json(Map.of("results", results));
+    }
+
+    private static HostCore.Update parseUpdate(Body b) {
         Long id = b.integer("task_id", true);
         String statusText = b.string("status", true);
         Long exit = b.integer("exit_code", false);
@@ -96,7 +137,6 @@ final class RunnerApi {
         try { started = Times.parse(startedText); } catch (IllegalArgumentException e) { b.err("started_at", e.getMessage(), "datetime_parsing"); }
         try { completed = Times.parse(completedText); } catch (IllegalArgumentException e) { b.err("completed_at", e.getMessage(), "datetime_parsing"); }
         b.check();
-        String answer = core.runnerUpdate(id, status, exit == null ? null : exit.intValue(), message, started, completed);
-        ctx.json(Map.of("message", answer));
+        return new HostCore.Update(id, status, exit == null ? null : exit.intValue(), message, started, completed);
     }
 }

@@ -32,6 +32,12 @@ public final class Body {
         return new Body(n);
     }
 
+    /** A body that is already parsed, e.g. one element of a list of bodies. */
+    public static Body of(JsonNode n) {
+        if (n == null || !n.isObject()) throw ApiException.validation(null, "Expected a JSON object.", "model_type");
+        return new Body(n);
+    }
+
     private static String firstLine(String s) { return s == null ? "" : s.lines().findFirst().orElse(""); }
 
     public JsonNode raw() { return root; }

@@ -78,6 +78,36 @@ public final class Database implements AutoCloseable {
     public Connection connection() { return conn; }
 
     /**
+     * Runs {@code work} as one transaction (group commit: one disk sync for many rows); nested calls join the
+     * outer one. A failure rolls everything back and is rethrown.
+     */
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        try {
+            if (!conn.getAutoCommit()) return work.get();
+            conn.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new StoreException("starting a transaction", e);
+        }
+        try {
+            T result = work.get();
+            conn.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new StoreException("committing", e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            try { conn.setAutoCommit(true); } catch (SQLException ignored) { }
+        }
+    }
+
+    private void rollback() {
+        try { conn.rollback(); } catch (SQLException e) { log.warn("rollback failed: {}", e.getMessage()); }
+    }
+
+    /**
      * A separate read-only connection for long reads (task listings): WAL lets it read while the main connection
      * writes, so a listing never holds the Host's state lock. The caller closes it.
      */

@@ -50,17 +50,7 @@ public final class TaskStore {
 
     /** Saves many rows in one transaction (a batch submission). */
     public void saveAll(List<TaskRecord> tasks) {
-        Connection c = db.connection();
-        try {
-            c.setAutoCommit(false);
-            for (TaskRecord t : tasks) save(t);
-            c.commit();
-        } catch (SQLException | StoreException e) {
-            try { c.rollback(); } catch (SQLException ignored) { }
-            throw e instanceof StoreException se ? se : new StoreException("saving tasks", (SQLException) e);
-        } finally {
-            try { c.setAutoCommit(true); } catch (SQLException ignored) { }
-        }
+        db.inTransaction(() -> { for (TaskRecord t : tasks) save(t); return null; });
     }
 
     public Optional<TaskRecord> find(long id) {

@@ -68,7 +68,7 @@ class HostCoreTest {
     private void accepted(String id) { core.dispatchAnswered(node(task(id).assignedNode), task(id), DispatchOutcome.of(200, "{}", null), 1); }
 
     private String update(String id, TaskStatus to, Integer exit) {
-        return core.runnerUpdate(Long.parseLong(id), to, exit, null, clock.instant(), to.isFinal() ? clock.instant() : null);
+        return core.runnerUpdate(new HostCore.Update(Long.parseLong(id), to, exit, null, clock.instant(), to.isFinal() ? clock.instant() : null));
     }
 
     private void beat(String node, List<String> running, List<String> paused) {
@@ -144,6 +144,24 @@ class HostCoreTest {
         assertThat(update(id, TaskStatus.COMPLETED, 0)).isEqualTo("Task already in a final state");
         assertThat(status(id)).isEqualTo(TaskStatus.KILLED);
         assertThat(core.counts().get("illegal_transitions")).isEqualTo(1L);
+    }
+
+    @Test void aBatchOfUpdatesIsAppliedInOrderAndAnUnknownTaskDoesNotStopTheRest() {
+        register("n1", 8);
+        List<String> ids = submit(1, null, 3);
+        for (String id : ids) accepted(id);
+        List<HostCore.Update> batch = new ArrayList<>();
+        for (String id : ids) batch.add(new HostCore.Update(Long.parseLong(id), TaskStatus.RUNNING, null, null, clock.instant(), null));
+        batch.add(new HostCore.Update(4242, TaskStatus.RUNNING, null, null, null, null));
+        batch.add(new HostCore.Update(Long.parseLong(ids.get(0)), TaskStatus.COMPLETED, 0, null, null, clock.instant()));
+        List<HostCore.UpdateResult> r = core.runnerUpdates(batch);
+        assertThat(r).extracting(HostCore.UpdateResult::status).containsExactly(200, 200, 200, 404, 200);
+        assertThat(status(ids.get(0))).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(status(ids.get(1))).isEqualTo(TaskStatus.RUNNING);
+        core.close();
+        open(); // what was applied was committed
+        assertThat(status(ids.get(0))).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(status(ids.get(2))).isEqualTo(TaskStatus.RUNNING);
     }
 
     @Test void aSilentNodeLosesItsTasksAndTheyAreReconciledWhenItComesBack() {

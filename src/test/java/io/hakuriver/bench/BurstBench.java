@@ -1,0 +1,85 @@
+package io.hakuriver.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.client.HostClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * (d) End-to-end throughput of a burst: N trivial bare tasks ({@code /bin/true}, {@code --container NULL},
+ * plain-process backend) submitted as one sweep to a real Host with one real Runner, timed from the submit to the
+ * last completion; printed beside the floor measured in the same run: the same number of {@code /bin/true} spawns
+ * at the same parallelism, xargs-style ({@code xargs -P<P> -n1}).
+ */
+final class BurstBench {
+    static final double TARGET_TASKS_PER_S = 500;
+
+    private final Report out;
+    private final BenchMain.Setup setup;
+
+    BurstBench(Report out, BenchMain.Setup setup) { this.out = out; this.setup = setup; }
+
+    void run() throws Exception {
+        int tasks = Params.integer("bench.d.tasks", 2000);
+        List<String> variants = Params.list("bench.d.cores", "0,1");
+        out.section("(d) end-to-end burst of " + tasks + " /bin/true tasks through a real Host and Runner");
+        try (LaunchedCluster cluster = setup.cluster(1)) {
+            cluster.startHost();
+            cluster.startRunner("bench-1");
+            HostClient c = cluster.client();
+            JsonNode node = c.get("/nodes").get(0);
+            int cores = node.path("total_cores").asInt();
+            burst(c, 200, 0); // warm-up: JIT, SQLite, connections
+            for (String v : variants) {
+                int reqCores = Integer.parseInt(v);
+                // what can run at once on this node: its task limit for 0-core tasks, its cores otherwise
+                int parallel = reqCores == 0 ? Math.max(8, 4 * cores) : Math.max(1, cores / reqCores);
+                double floor = spawnFloor(tasks, parallel);
+                long cpuHost0 = ProcStats.cpuMillis(cluster.hostPid()), cpuRunner0 = ProcStats.cpuMillis(cluster.runnerPid("bench-1"));
+                double seconds = burst(c, tasks, reqCores);
+                long cpuHost = ProcStats.cpuMillis(cluster.hostPid()) - cpuHost0;
+                long cpuRunner = ProcStats.cpuMillis(cluster.runnerPid("bench-1")) - cpuRunner0;
+                double rate = tasks / seconds;
+                out.line("  %d-core tasks (at most %d at once): %.0f tasks/s (%.2f s); spawn floor xargs -P%d: %.0f spawns/s; ratio %.2f",
+                        reqCores, parallel, rate, seconds, parallel, floor, rate / floor);
+                out.line("      CPU per task: Host %.2f ms, Runner %.2f ms", cpuHost / (double) tasks, cpuRunner / (double) tasks);
+                out.target("(d) " + reqCores + "-core burst", String.format("%.0f tasks/s", rate), "≥ 500 tasks/s", rate >= TARGET_TASKS_PER_S);
+            }
+        }
+    }
+
+    /** Submits one sweep of {@code n} /bin/true elements and waits until every element is final; returns seconds. */
+    private static double burst(HostClient c, int n, int cores) throws Exception {
+        List<List<String>> sets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) sets.add(List.of());
+        long t0 = System.nanoTime();
+        JsonNode r = c.post("/submit", Map.of("command", "/bin/true", "arguments", List.of(), "argument_sets", sets,
+                "required_cores", cores, "container_name", "NULL"));
+        String batch = r.get("batch_id").asText();
+        long deadline = t0 + Duration.ofMinutes(10).toNanos();
+        // a light poll (one counted row) so that watching costs the Host next to nothing
+        String unfinished = "/tasks?batch_id=" + batch + "&status=pending,assigning,running,paused&limit=1";
+        while (System.nanoTime() < deadline) {
+            var resp = c.send("GET", unfinished, null, Duration.ofSeconds(30));
+            if ("0".equals(resp.headers().firstValue("X-Total-Count").orElse(""))) {
+                double s = (System.nanoTime() - t0) / 1e9;
+                JsonNode counts = c.get("/batches/" + batch).get("counts");
+                if (counts.path("completed").asInt() != n) throw new IllegalStateException("not every task completed: " + counts);
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("burst did not finish within 10 minutes");
+    }
+
+    /** Spawns per second of {@code n} /bin/true at parallelism {@code p}, as `seq n | xargs -P p -n1 /bin/true` does. */
+    private static double spawnFloor(int n, int p) throws Exception {
+        long t0 = System.nanoTime();
+        Process x = new ProcessBuilder("sh", "-c", "seq " + n + " | xargs -P " + p + " -n 1 /bin/true").inheritIO().start();
+        if (x.waitFor() != 0) throw new IllegalStateException("xargs failed");
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+}
