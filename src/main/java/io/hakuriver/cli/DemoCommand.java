@@ -63,7 +63,7 @@ public class DemoCommand implements Callable<Integer> {
                 .loadText(toml, cfgFile);
 
         System.out.println("HakuRiver demo: Host and Runner on this machine, data in " + dir);
-        HostServer host = new HostServer(cfg).start();
+        HostServer host = HostAssembly.create(cfg).start();
         RunnerDaemon runner = new RunnerDaemon(cfg).start();
         Runnable stopAll = () -> { runner.close(); host.close(); };
 

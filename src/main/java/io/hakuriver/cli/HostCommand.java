@@ -21,7 +21,7 @@ public class HostCommand implements Callable<Integer> {
         io.hakuriver.util.LogFiles.warnRelative(cfg, true);
         HostServer server;
         try {
-            server = new HostServer(cfg).start();
+            server = HostAssembly.create(cfg).start();
         } catch (RuntimeException e) {
             System.err.println("Error: the Host could not start: " + rootMessage(e));
             return ExitCodes.FAILURE;

@@ -3,15 +3,14 @@ package io.hakuriver.host;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
 import io.hakuriver.config.HakuConfig;
-import io.hakuriver.docker.DockerHostModule;
 import io.hakuriver.store.Database;
 import io.hakuriver.systemd.SdNotify;
+import io.hakuriver.systemd.JettyConnectors;
 import io.hakuriver.systemd.SocketActivation;
 import io.hakuriver.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,13 +48,15 @@ public final class HostServer implements AutoCloseable {
         Thread t = new Thread(r, "host-loops"); t.setDaemon(true); return t; });
     private final AtomicLong lastLoopTick = new AtomicLong(System.nanoTime());
 
-    public HostServer(HakuConfig config) {
+    /**
+     * @param modules     parts that bring their own routes (the Docker environments), created by the caller
+     * @param mountPolicy validates the extra mounts a task asks for (the Docker module's policy)
+     */
+    public HostServer(HakuConfig config, List<HostModule> modules, UnaryOperator<List<String>> mountPolicy) {
         this.config = config;
         this.core = new HostCore(config, new Database(config.dbFile()));
         Auth auth = new Auth(config.resolvedToken());
-        DockerHostModule docker = new DockerHostModule(config);
-        modules.add(docker);
-        UnaryOperator<List<String>> mountPolicy = mountPolicy();
+        this.modules.addAll(modules);
         HealthSampler sampler = new HealthSampler(core);
         Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
 
@@ -69,11 +70,7 @@ public final class HostServer implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jetty.host = config.network().hostBindIp();
             cfg.jetty.port = config.network().hostPort();
-            activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> {
-                ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(httpCfg));
-                try { c.open(ch); } catch (java.io.IOException e) { throw new IllegalStateException("cannot adopt systemd socket: " + e, e); }
-                return c;
-            }));
+            activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> JettyConnectors.connectorFor(server, httpCfg, ch)));
             if (HostServer.class.getResource("/public/index.html") != null) {
                 cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });
             }
@@ -119,23 +116,6 @@ public final class HostServer implements AutoCloseable {
     /** The core's periodic duties (stall detection, node timeouts, deferred nodes, unwritten rows); never throws. */
     private void periodic(boolean expire) {
         try { core.periodic(expire); } catch (RuntimeException e) { log.warn("periodic check failed (will retry): {}", e.toString()); }
-    }
-
-    /** The Docker module's mount validation, when it provides one (io.hakuriver.docker.MountPolicy.validate). */
-    @SuppressWarnings("unchecked")
-    private UnaryOperator<List<String>> mountPolicy() {
-        try {
-            var m = Class.forName("io.hakuriver.docker.MountPolicy").getMethod("validate", List.class, HakuConfig.Docker.class);
-            return mounts -> {
-                try { return (List<String>) m.invoke(null, mounts, config.docker()); }
-                catch (java.lang.reflect.InvocationTargetException e) {
-                    if (e.getCause() instanceof IllegalArgumentException iae) throw iae;
-                    throw new IllegalStateException(e.getCause());
-                } catch (IllegalAccessException e) { throw new IllegalStateException(e); }
-            };
-        } catch (ReflectiveOperationException e) {
-            return UnaryOperator.identity();
-        }
     }
 
     private static boolean isLoopback(String ip) {

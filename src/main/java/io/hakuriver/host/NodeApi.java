@@ -1,6 +1,6 @@
 package io.hakuriver.host;
 
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.Version;
 import io.hakuriver.store.NodeRecord;
 import io.javalin.http.Context;
 
@@ -33,7 +33,7 @@ final class NodeApi {
     private void healthz(Context ctx) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
-        m.put("version", VersionProvider.version());
+        m.put("version", Version.version());
         m.put("auth_required", authRequired);
         m.putAll(core.counts());
         for (HostModule mod : modules) m.putAll(mod.healthInfo());
