@@ -2,6 +2,7 @@
 # bench/run.sh [a|b|c|all]... — builds HakuRiver if needed, then runs the end-to-end benchmarks of issue 2 item 11:
 #   a: /submit throughput against simulated runners   b: submit->completed overhead of /bin/true
 #   c: start-up times and Host/Runner RSS at idle and after 1,000 tasks   d: end-to-end burst of 2,000 /bin/true tasks vs the spawn floor
+#   e: Host CPU with 200 simulated runners heart-beating every second
 # Results are printed and written to bench/results/<name>-<UTC time>.txt.
 # Environment: BENCH_NO_BUILD=1 (use the existing build as is), BENCH_OPTS (extra -Dbench.* tunables, see bench/README.md), BENCH_BUILD_DIR (default: target),
 #              JAVA_HOME (else java on PATH), HAKURIVER_JAVA_OPTS (passed on to the launcher, like in production).
@@ -9,10 +10,10 @@ set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P)
 cd "$root"
 
-usage() { echo "usage: bench/run.sh [a|b|c|d|all]...   (a) submit throughput  (b) task overhead  (c) memory + start-up  (d) end-to-end burst" >&2; }
+usage() { echo "usage: bench/run.sh [a|b|c|d|all]...   (a) submit throughput  (b) task overhead  (c) memory + start-up  (d) end-to-end burst  (e) 200 runners" >&2; }
 for a in "$@"; do
   case $a in
-    a|b|c|d|all) ;;
+    a|b|c|d|e|all) ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown benchmark '$a'" >&2; usage; exit 2 ;;
   esac

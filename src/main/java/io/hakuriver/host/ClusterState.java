@@ -54,6 +54,7 @@ final class ClusterState {
     private final Clock clock;
     private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
     private final Map<String, NodeUsage> usage = new HashMap<>();
+    private final Map<String, Instant> nodeSavedAt = new HashMap<>();
     private final Map<Long, TaskRecord> active = new HashMap<>();
     private final TreeMap<Long, TaskRecord> queue = new TreeMap<>();
     /** Tasks placed on each node (assigning, running, paused, lost): reconciliation looks only at these. */
@@ -139,11 +140,17 @@ final class ClusterState {
         boolean cameOnline = !nodes.containsKey(n.hostname) || !nodes.get(n.hostname).online();
         nodes.put(n.hostname, n);
         usage.computeIfAbsent(n.hostname, k -> new NodeUsage());
-        nodeStore.save(n);
+        saveNode(n);
         if (cameOnline && n.online()) fullScan = true;
     }
 
-    void saveNode(NodeRecord n) { nodeStore.save(n); }
+    void saveNode(NodeRecord n) { nodeStore.save(n); nodeSavedAt.put(n.hostname, now()); }
+
+    /** Saves the node row unless it was saved less than {@code every} ago. */
+    void saveNodeEvery(NodeRecord n, Duration every) {
+        Instant last = nodeSavedAt.get(n.hostname);
+        if (last == null || Duration.between(last, now()).compareTo(every) >= 0) saveNode(n);
+    }
 
     /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {

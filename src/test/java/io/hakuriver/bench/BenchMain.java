@@ -34,13 +34,13 @@ public final class BenchMain {
         List<String> which = new ArrayList<>();
         for (String a : args) {
             switch (a) {
-                case "a", "b", "c", "d" -> which.add(a);
-                case "all" -> which.addAll(List.of("a", "b", "c", "d"));
+                case "a", "b", "c", "d", "e" -> which.add(a);
+                case "all" -> which.addAll(List.of("a", "b", "c", "d", "e"));
                 case "-h", "--help" -> { usage(); return; }
                 default -> { System.err.println("unknown benchmark '" + a + "'"); usage(); System.exit(2); }
             }
         }
-        if (which.isEmpty()) which.addAll(List.of("a", "b", "c", "d"));
+        if (which.isEmpty()) which.addAll(List.of("a", "b", "c", "d", "e"));
         Path jar = Path.of(System.getProperty("hakuriver.jar", "target/hakuriver.jar")).toAbsolutePath();
         Path launcher = Path.of(System.getProperty("hakuriver.launcher", "bin/hakuriver")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) fail("shaded jar " + jar + " not found: build it with `mvn -q -DskipTests package`");
@@ -65,6 +65,7 @@ public final class BenchMain {
                     case "b" -> new TaskOverheadBench(out, setup).run();
                     case "c" -> new FootprintBench(out, setup).run();
                     case "d" -> new BurstBench(out, setup).run();
+                    case "e" -> new ManyRunnersBench(out, setup).run();
                     default -> throw new IllegalStateException(w);
                 }
             } catch (Exception e) {
@@ -86,6 +87,6 @@ public final class BenchMain {
     }
 
     private static void usage() {
-        System.out.println("usage: bench/run.sh [a|b|c|d|all]...   (a) submit throughput  (b) task overhead  (c) memory + start-up  (d) end-to-end burst");
+        System.out.println("usage: bench/run.sh [a|b|c|d|all]...   (a) submit throughput  (b) task overhead  (c) memory + start-up  (d) end-to-end burst  (e) 200 runners");
     }
 }
