@@ -38,9 +38,15 @@ public final class BackendRegistry {
     public Iterable<ExecutionBackend> all() { return byName.values(); }
 
     /** Docker for tasks with an image; the configured no-container backend otherwise. */
-    public ExecutionBackend forImage(String dockerImage) {
-        boolean docker = dockerImage != null && !dockerImage.isBlank() && !dockerImage.equalsIgnoreCase("NULL");
-        return docker ? byName.get("docker") : nullBackend;
+    public ExecutionBackend forImage(String dockerImage) { return isNoContainer(dockerImage) ? nullBackend : byName.get("docker"); }
+
+    /**
+     * "", "NULL", or what a v0.1 Host sends for --container NULL: it formats the missing name into its image
+     * pattern and sends "hakuriver/None:base" (its own bug), which means no container too.
+     */
+    public static boolean isNoContainer(String dockerImage) {
+        return dockerImage == null || dockerImage.isBlank() || dockerImage.equalsIgnoreCase("NULL")
+                || dockerImage.equals("hakuriver/None:base");
     }
 
     public ExecutionBackend nullBackend() { return nullBackend; }
