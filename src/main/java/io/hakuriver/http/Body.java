@@ -57,7 +57,8 @@ public final class Body {
         if (v.isTextual() && v.asText().matches("-?\\d{1,19}")) {
             try { return Long.parseLong(v.asText()); } catch (NumberFormatException ignored) { }
         }
-        if (v.isFloatingPointNumber() && v.asDouble() == Math.floor(v.asDouble())) return (long) v.asDouble();
+        if (v.isFloatingPointNumber() && v.asDouble() == Math.floor(v.asDouble())
+                && Math.abs(v.asDouble()) < 9.0e18) return (long) v.asDouble(); // 1e300 is refused, never clamped
         err(f, "Input should be a valid integer", "int_type");
         return null;
     }
@@ -96,9 +97,13 @@ public final class Body {
         if (!v.isArray()) { err(f, "Input should be a valid list", "list_type"); return List.of(); }
         List<Long> out = new ArrayList<>();
         for (JsonNode e : v) {
-            if (e.isIntegralNumber()) out.add(e.asLong());
-            else if (e.isTextual() && e.asText().matches("\\d{1,19}")) out.add(Long.parseLong(e.asText()));
-            else { err(f, "List items should be integers", "int_type"); return List.of(); }
+            Long id = null;
+            if (e.isIntegralNumber() && e.canConvertToLong()) id = e.asLong();
+            else if (e.isTextual() && e.asText().matches("\\d{1,19}")) {
+                try { id = Long.parseLong(e.asText()); } catch (NumberFormatException tooBig) { id = null; }
+            }
+            if (id == null) { err(f, "List items should be integers between 0 and " + Long.MAX_VALUE, "int_type"); return List.of(); }
+            out.add(id);
         }
         return out;
     }
@@ -112,7 +117,7 @@ public final class Body {
         var it = v.fields();
         while (it.hasNext()) {
             var e = it.next();
-            if (e.getValue().isContainerNode() || e.getValue().isNull()) { err(f, "Values should be strings", "string_type"); continue; }
+            if (!e.getValue().isTextual()) { err(f, "Values should be strings (got " + e.getValue().getNodeType().toString().toLowerCase() + " for '" + e.getKey() + "')", "string_type"); continue; }
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
