@@ -3,6 +3,8 @@ package io.hakuriver.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.testsupport.Cluster;
 import io.hakuriver.testsupport.Env;
+import io.hakuriver.testsupport.Preconditions;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.hakuriver.util.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * Order matters: the last test stops the Runner.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(Preconditions.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
     private static final String RUNNER = "dash-runner";
@@ -56,12 +59,16 @@ class DashboardBrowserIT {
     private Cluster cluster;
     private String baseUrl;
 
-    @BeforeAll
-    void startCluster() throws Exception {
+    /** Run by {@link Preconditions} before the class: a missing part skips it with the reason in the report. */
+    static void preconditions() {
         Env.require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Debian's Chromium (/usr/bin/chromium)");
         Env.require(Env.run("node", "--version") == 0, "Node.js (node)");
-        Env.require(Files.isDirectory(browserDir.resolve("node_modules/playwright-core")),
+        Env.require(Files.isDirectory(Path.of("tests-browser/node_modules/playwright-core").toAbsolutePath()),
                 "playwright-core in tests-browser/node_modules (npm ci)");
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception {
         Env.jar();
         cluster = Cluster.start(Files.createTempDirectory("hakuriver-dash-it"), token, """
 
