@@ -44,15 +44,17 @@ public final class WritableDirs {
             return Optional.empty();
         } catch (IOException e) {
             String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
-            String msg = "cannot write to " + dir + ": " + reason + ".";
-            if (reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("read-only")) {
-                msg += " Under systemd hardening (ProtectSystem=strict / ProtectHome=read-only) add to the [Service] section of "
-                        + unit + " (sudo systemctl edit " + unit + "):  ReadWritePaths=" + dir
-                        + "   ('hakuriver.init service --harden' writes it for you).";
-            } else {
-                msg += " Check the owner and permissions (the daemon runs as '" + System.getProperty("user.name") + "').";
-            }
-            return Optional.of(msg);
+            return Optional.of(message(unit, dir, reason));
         }
+    }
+
+    static String message(String unit, Path dir, String reason) {
+        String msg = "cannot write to " + dir + ": " + reason + ".";
+        if (reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("read-only")) {
+            return msg + " Under systemd hardening (ProtectSystem=strict / ProtectHome=read-only) add to the [Service] section of "
+                    + unit + " (sudo systemctl edit " + unit + "):  ReadWritePaths=" + dir
+                    + "   ('hakuriver.init service --harden' writes it for you).";
+        }
+        return msg + " Check the owner and permissions (the daemon runs as '" + System.getProperty("user.name") + "').";
     }
 }
