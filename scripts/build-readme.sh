@@ -21,7 +21,10 @@ mvn -q -DskipTests package && bin/hakuriver demo
 mvn -B verify
 ```
 
-The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-paste client commands.
+The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-paste client commands, and an
+`export HAKURIVER_CONFIG=…` line that points every `hakuriver.client` example below at it. Tasks that name no
+container run as plain processes there, unless Docker answers and the `hakuriver-base` environment exists (it says
+which). Ctrl-C stops the demo and kills its unfinished tasks.
 
 ![Dashboard](docs/img/dashboard-overview.png)
 
