@@ -25,6 +25,10 @@ public final class PatientHost {
 
     public HostClient client() { return client; }
 
+    private static String span(java.time.Duration d) {
+        return d.toSeconds() >= 120 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+    }
+
     public JsonNode get(String path) throws InterruptedException { return call(() -> client.get(path)); }
 
     public <T> T call(Supplier<T> request) throws InterruptedException {
@@ -36,7 +40,7 @@ public final class PatientHost {
             } catch (HostUnavailable e) {
                 long wait = policy.failed();
                 if (wait < 0) {
-                    throw new RemoteError("gave up after " + policy.giveUpAfter().toMinutes() + " min without an answer from the Host ("
+                    throw new RemoteError("gave up after " + span(policy.giveUpAfter()) + " without an answer from the Host ("
                             + e.getMessage() + "). The task may still be running: check later with 'hakuriver.client --status ID'.", e);
                 }
                 long since = policy.failingForMillis();
@@ -44,7 +48,7 @@ public final class PatientHost {
                     lastNote = since;
                     notes.println("Host not answering (" + e.getMessage() + "); retrying"
                             + (since > 0 ? ", for " + since / 1000 + " s now" : "") + "… (gives up after "
-                            + policy.giveUpAfter().toMinutes() + " min; Ctrl-C stops waiting, the task keeps running)");
+                            + span(policy.giveUpAfter()) + "; Ctrl-C stops waiting, the task keeps running)");
                 }
                 Thread.sleep(wait);
             }
