@@ -56,7 +56,8 @@ public class DemoCommand implements Callable<Integer> {
             # %s
             default_container_name = "%s"
             [runner]
-            name = "demo-node"
+            # named like the README's examples (--target node1, tasks --node node1), so they work against the demo
+            name = "node1"
             null_backend = "process"
             # the demo runs tasks as the user who started it%s
             allow_root_tasks = %s

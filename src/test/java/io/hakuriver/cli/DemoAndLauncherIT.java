@@ -61,7 +61,7 @@ class DemoAndLauncherIT {
                 Cluster.Result r = run(tmp, List.of("sh", "-c", example));
                 assertThat(r.exit()).as(example + "\n" + r).isZero();
                 assertThat(r.err()).as(example).doesNotContain("Error");
-                if (example.contains("--wait -- echo hello")) assertThat(r.out()).contains("completed on demo-node (exit code 0)");
+                if (example.contains("--wait -- echo hello")) assertThat(r.out()).contains("completed on node1 (exit code 0)");
             }
             demo.destroy(); // SIGTERM, as systemctl stop; Ctrl-C (SIGINT) takes the same path
             assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
