@@ -21,7 +21,10 @@ mvn -q -DskipTests package && bin/hakuriver demo
 mvn -B verify
 ```
 
-The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-paste client commands.
+The demo prints the API/dashboard URL (`http://127.0.0.1:8000/`) and ready-to-paste client commands, and an
+`export HAKURIVER_CONFIG=…` line that points every `hakuriver.client` example below at it. Tasks that name no
+container run as plain processes there, unless Docker answers and the `hakuriver-base` environment exists (it says
+which). Ctrl-C stops the demo and kills its unfinished tasks.
 
 ![Dashboard](docs/img/dashboard-overview.png)
 
@@ -34,8 +37,18 @@ cat docs/core.md
 for part in bench systemd docker dashboard hakurun; do
   [ -f "docs/$part.md" ] || continue
   echo
-  # each part starts with a level-1 title; demote every heading one level inside the README
-  awk '/^```/ { code = !code } { if (!code && $0 ~ /^#+ /) print "#" $0; else print }' "docs/$part.md"
+  # each part starts with a level-1 title; demote every heading one level inside the README. Links written
+  # relative to docs/ (../bench/README.md, img/x.png, other.md) are made relative to the README's folder.
+  awk '/^```/ { code = !code; print; next }
+       code { print; next }
+       { if ($0 ~ /^#+ /) $0 = "#" $0
+         gsub(/\]\(\.\.\//, "](")
+         gsub(/\]\(img\//, "](docs/img/")
+         s = $0; out = ""
+         while (match(s, /\]\([A-Za-z0-9_-]+\.md[)#]/)) {
+           out = out substr(s, 1, RSTART + 1) "docs/" substr(s, RSTART + 2, RLENGTH - 2); s = substr(s, RSTART + RLENGTH)
+         }
+         print out s }' "docs/$part.md"
 done
 } > README.md
 echo "README.md written ($(wc -l < README.md) lines)"

@@ -35,6 +35,14 @@ await step('create a Host container from the form', page, async () => {
   await screenshot(page, '20-docker-container');
 });
 
+await step('containers HakuRiver did not create are not listed', page, async () => {
+  const foreign = process.env.FOREIGN_CONTAINER;
+  if (!foreign) return;
+  await until(async () => !(await page.locator('[data-testid=other-containers]').isHidden()), { what: 'note about other containers' });
+  assert(await page.locator(`tr[data-container="${foreign}"]`).count() === 0, `${foreign} is not in the table`);
+  assert(/not created by HakuRiver/.test(await page.locator('[data-testid=other-containers]').textContent()), 'the note says why');
+});
+
 await step('shell in the browser: type a command, read its output, size reaches the shell', page, async () => {
   await row.locator('button[data-action=shell]').click();
   const dlg = page.locator('dialog.terminal-dialog');

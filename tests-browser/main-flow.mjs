@@ -48,6 +48,8 @@ async function submitTask(command, argv, { memory = '', numaToo = false } = {}) 
   await dlg.locator('button[type=submit]').click();
   const links = dlg.locator('[data-testid=submit-result] a[data-task-link]');
   await links.first().waitFor();
+  const resultText = await dlg.locator('[data-testid=submit-result]').textContent();
+  assert(!/null/.test(resultText) && /^Submitted \d+ tasks?\./.test(resultText), `submit result: ${resultText}`);
   const ids = await links.evaluateAll((as) => as.map((a) => a.dataset.taskLink));
   await links.first().click(); // opens the task's page
   await page.waitForURL(`**/tasks/${ids[0]}`);
@@ -173,6 +175,55 @@ await step('Host validation errors appear next to their field', page, async () =
     await screenshot(page, '06-submit-validation');
   } finally {
     if (await dlg.isVisible()) await dlg.locator('button:text-is("Close")').click();
+  }
+});
+
+await step('a scheduling refusal is shown under Targets, one readable line per target', page, async () => {
+  await nav('/tasks');
+  await openSubmitForm();
+  const dlg = page.locator('dialog.submit-dialog');
+  try {
+    await dlg.locator('input[name=command]').fill('true');
+    await dlg.locator('input[name=extra_targets]').fill('nosuch-node');
+    await dlg.locator('select[name=container_name]').selectOption('NULL');
+    await dlg.locator('button[type=submit]').click();
+    const targetErr = dlg.locator('[data-error-for=targets]');
+    await until(async () => (await targetErr.textContent()).length > 0, { what: 'error under targets' });
+    const text = await targetErr.textContent();
+    assert(text === 'nosuch-node: Node not registered', `targets error: ${text}`);
+    assert(await dlg.locator('p.error[role=alert]').isHidden(), 'no second copy at the bottom of the form');
+    assert(!(await dlg.textContent()).includes("{'"), 'no Python repr in the dialog');
+    await screenshot(page, '06b-submit-scheduling-error');
+  } finally {
+    if (await dlg.isVisible()) await dlg.locator('button:text-is("Close")').click();
+  }
+});
+
+await step('an unknown task id offers no Pause/Resume/Kill', page, async () => {
+  await nav('/tasks/1');
+  await page.waitForSelector('#view p.error:not([hidden])');
+  assert(/No task 1/.test(await page.locator('#view p.error').textContent()), 'says the task does not exist');
+  const states = await page.locator('.task-head .actions button').evaluateAll((bs) => bs.map((b) => b.disabled));
+  assert(states.length === 3 && states.every(Boolean), `buttons disabled: ${states}`);
+});
+
+await step('the tasks table fits 1400 px and 1024 px windows without scrolling sideways', page, async () => {
+  await submitTask('echo', ['a-long-argument-'.repeat(20), 'and-another-one-'.repeat(10)]);
+  await nav('/tasks');
+  await page.waitForSelector('table.tasks tbody tr');
+  try {
+    for (const width of [1400, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await until(async () => page.evaluate(() => document.scrollingElement.scrollWidth <= window.innerWidth),
+        { what: `no horizontal scrolling at ${width} px` });
+      const kill = await page.locator('table.tasks tbody tr').first().locator('button[data-action=kill]').boundingBox();
+      assert(kill && kill.x + kill.width <= width, `Kill button visible at ${width} px (right edge ${kill && kill.x + kill.width})`);
+      const cmd = await page.locator('table.tasks tbody tr td.cmd').first().boundingBox();
+      assert(cmd && cmd.width >= 100, `command column keeps room at ${width} px (${cmd && cmd.width})`);
+      await screenshot(page, `07b-tasks-${width}px`);
+    }
+  } finally {
+    await page.setViewportSize({ width: 1400, height: 900 });
   }
 });
 

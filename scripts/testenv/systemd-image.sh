@@ -43,8 +43,8 @@ if [ "${REBUILD:-0}" != 1 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; th
   exit 0
 fi
 command -v debootstrap >/dev/null || apt_install debootstrap
-MIRROR=${MIRROR:-$(grep -hoE 'https?://[^ ]+/debian/?$' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1 || true)}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
+# the mirror this machine's apt uses (never a host named here); MIRROR=URL overrides
+MIRROR=${MIRROR:-$("$(dirname "$0")/../debian-mirror.sh")}
 PKGS=systemd,systemd-sysv,dbus,numactl,procps,iproute2,sudo,python3-minimal
 
 rm -rf "$ROOTFS"; mkdir -p "$WORK/cache"

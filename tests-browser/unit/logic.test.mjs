@@ -1,9 +1,9 @@
 // Pure logic of the dashboard (no browser): node --test tests-browser/unit/
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, parseMemory, commandLine, formatDuration } from '../../src/main/resources/public/js/format.js';
+import { formatBytes, parseMemory, commandLine, formatDuration, plural } from '../../src/main/resources/public/js/format.js';
 import { coreRanges, nodeCores, numaZones } from '../../src/main/resources/public/js/pages/node-math.js';
-import { buildSubmitBody } from '../../src/main/resources/public/js/pages/submit-form.js';
+import { buildSubmitBody, schedulingFailures } from '../../src/main/resources/public/js/pages/submit-form.js';
 import { containerState } from '../../src/main/resources/public/js/pages/docker.js';
 import { terminalUrl } from '../../src/main/resources/public/js/terminal.js';
 import { allowed } from '../../src/main/resources/public/js/task-actions.js';
@@ -75,4 +75,21 @@ test('display helpers', () => {
   assert.equal(commandLine({ command: 'echo', arguments: ['a b', "it's", 'x'] }), "echo 'a b' 'it'\\''s' x");
   assert.equal(formatDuration(61000), '1 min 1 s');
   assert.equal(formatDuration(-5), '–');
+});
+
+test('scheduling refusals: the original repr becomes {target, reason} entries', () => {
+  const wire = "Failed to schedule task for any target. Failures: [{'target': 'nosuch', 'reason': 'Node not registered'},"
+    + " {'target': 'n1:7', 'reason': 'Invalid NUMA ID for node (Valid: [0])'}]";
+  assert.deepEqual(schedulingFailures(wire), [
+    { target: 'nosuch', reason: 'Node not registered' },
+    { target: 'n1:7', reason: 'Invalid NUMA ID for node (Valid: [0])' },
+  ]);
+  assert.deepEqual(schedulingFailures('No online node has 64 free cores'), []);
+  assert.deepEqual(schedulingFailures(undefined), []);
+});
+
+test('plural', () => {
+  assert.equal(plural(1, 'core'), '1 core');
+  assert.equal(plural(0, 'core'), '0 cores');
+  assert.equal(plural(306, 'core'), '306 cores');
 });

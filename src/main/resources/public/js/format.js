@@ -75,6 +75,9 @@ export function taskDuration(task) {
   return end.getTime() - start.getTime();
 }
 
+/** "1 core", "2 cores". */
+export function plural(n, noun) { return `${n} ${noun}${n === 1 ? '' : 's'}`; }
+
 export function truncate(s, n) {
   const str = s === null || s === undefined ? '' : String(s);
   return str.length > n ? str.slice(0, n - 1) + '…' : str;

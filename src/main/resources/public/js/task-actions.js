@@ -56,15 +56,18 @@ export function actionButtons(onDone, { compact = false } = {}) {
   const resume = mk('resume', 'Resume', '');
   const kill = mk('kill', 'Kill', 'danger');
   const el = h('span', { class: compact ? 'actions compact' : 'actions' }, pause, resume, kill);
-  return {
+  const api = {
     el,
+    /** The task as last read; null = not known (not loaded yet, or no such task): nothing can be done. */
     update(task) {
       current = task;
-      const ok = allowed(task.status);
+      const ok = task ? allowed(task.status) : { pause: false, resume: false, kill: false };
       for (const [btn, can] of [[pause, ok.pause], [resume, ok.resume], [kill, ok.kill]]) {
         btn.disabled = !can;
-        setAttr(btn, 'title', can ? null : `Not possible while ${task.status}`);
+        setAttr(btn, 'title', can ? null : task ? `Not possible while ${task.status}` : 'No such task');
       }
     },
   };
+  api.update(null); // disabled until the task is known
+  return api;
 }

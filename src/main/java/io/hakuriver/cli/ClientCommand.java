@@ -5,6 +5,7 @@ import io.hakuriver.client.ClientSupport;
 import io.hakuriver.client.ControlCommands;
 import io.hakuriver.client.LogsCommand;
 import io.hakuriver.client.Printer;
+import io.hakuriver.client.Style;
 import io.hakuriver.client.TaskOptions;
 import io.hakuriver.client.TasksCommand;
 import io.hakuriver.client.TaskWaiter;
@@ -67,7 +68,11 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
         if (query != null && !command.isEmpty()) throw new Main.UsageError("a query option (--status, --kill, ...) cannot be combined with a command");
         if (query != null) return query();
         if (command.isEmpty()) {
-            new picocli.CommandLine(this).usage(System.out);
+            // `hakuriver.client --` (or `--wait --`) means "run this", and nothing follows: that is a mistake, not a help request
+            if (spec.commandLine().getParseResult().originalArgs().contains("--")) {
+                throw new Main.UsageError("no command after '--': give the program to run, e.g. hakuriver.client -- echo hello");
+            }
+            spec.commandLine().usage(System.out);
             return ExitCodes.OK;
         }
         JsonNode resp = client().post("/submit", task.body(command.get(0), command.subList(1, command.size())));
@@ -75,13 +80,25 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
         resp.path("task_ids").forEach(n -> ids.add(n.asText()));
         if (json) Printer.json(System.out, resp);
         else {
-            System.out.println(resp.path("message").asText());
+            // our own words rather than the Host's message ("1 tasks created" is the original's wire text)
+            int failed = resp.path("failed_targets").size();
+            System.out.println("Submitted " + Style.count(ids.size(), "task") + (failed == 0 ? "." : "; " + Style.count(failed, "target") + " could not take it:"));
+            resp.path("failed_targets").forEach(f -> System.out.println("  --target " + f.path("target").asText() + ": " + f.path("reason").asText()));
             for (String id : ids) System.out.println("  task " + id);
-            resp.path("failed_targets").forEach(f -> System.out.println("  failed target " + f.path("target").asText() + ": " + f.path("reason").asText()));
         }
         if (ids.isEmpty()) return ExitCodes.FAILURE;
         if (!waitFor) return ExitCodes.OK;
         return new TaskWaiter(client(), (long) (pollInterval * 1000), !json).waitFor(ids);
+    }
+
+    /** --health NODE for a node the Host does not know is an error (the Host itself answers with the whole cluster). */
+    private void requireKnownNode(String name) {
+        List<String> known = new ArrayList<>();
+        client().get("/nodes").forEach(n -> known.add(n.path("hostname").asText()));
+        if (!known.contains(name)) {
+            throw new Main.RemoteError("unknown node '" + name + "'" + (known.isEmpty() ? ": no node has registered yet"
+                    : "; known nodes: " + String.join(", ", known)));
+        }
     }
 
     private int query() throws Exception {
@@ -107,15 +124,16 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
             JsonNode n = client().get("/tasks?limit=50");
             if (json) Printer.json(System.out, n); else Printer.tasks(System.out, n);
         } else if (query.health != null) {
+            if (!query.health.isBlank()) requireKnownNode(query.health);
             String host = query.health.isBlank() ? "" : "?hostname=" + URLEncoder.encode(query.health, StandardCharsets.UTF_8);
             JsonNode h = client().get("/health" + host);
             if (json) { Printer.json(System.out, h); return ExitCodes.OK; }
             JsonNode agg = h.path("aggregate");
             JsonNode last = agg.isEmpty() ? null : agg.get(agg.size() - 1);
             if (last == null) { System.out.println("No health samples yet."); return ExitCodes.OK; }
-            System.out.printf("Nodes online: %s/%s  cores: %s  CPU: %s%%  memory: %s%% (as of %s)%n",
+            System.out.printf("Nodes online: %s/%s  cores: %s  CPU: %s%%  memory: %s%%  (as of %s)%n",
                     last.path("onlineNodes").asText(), last.path("totalNodes").asText(), last.path("totalCores").asText(),
-                    last.path("avgCpuPercent").asText(), last.path("avgMemPercent").asText(), last.path("lastUpdated").asText());
+                    last.path("avgCpuPercent").asText(), last.path("avgMemPercent").asText(), Printer.time(last.path("lastUpdated")));
             JsonNode nodes = h.path("nodes");
             if (!nodes.isEmpty()) {
                 for (JsonNode n : nodes.get(nodes.size() - 1)) {

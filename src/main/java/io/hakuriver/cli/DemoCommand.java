@@ -7,6 +7,7 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.host.HostServer;
 import io.hakuriver.runner.RunnerDaemon;
 import io.hakuriver.util.HostInfo;
+import io.hakuriver.util.StopSignals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The embedded default: a Host and a Runner in this JVM, SQLite and a shared dir under a local data folder, the
@@ -35,6 +35,7 @@ public class DemoCommand implements Callable<Integer> {
         Path dir = data.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         Path cfgFile = dir.resolve("demo.toml");
+        DefaultEnvironment env = DefaultEnvironment.choose(dir.resolve("shared"));
         String toml = """
             # Written by `hakuriver demo`: a one-machine cluster. Use it with any command: --config %s
             [network]
@@ -51,23 +52,30 @@ public class DemoCommand implements Callable<Integer> {
             db_file = "%s"
             [timing]
             heartbeat_interval = 2
+            [docker]
+            # %s
+            default_container_name = "%s"
             [runner]
-            name = "demo-node"
+            # named like the README's examples (--target node1, tasks --node node1), so they work against the demo
+            name = "node1"
             null_backend = "process"
             # the demo runs tasks as the user who started it%s
             allow_root_tasks = %s
-            """.formatted(cfgFile, port, port + 1, dir.resolve("shared"), dir.resolve("temp"), dir.resolve("cluster.db"),
+            """.formatted(cfgFile, port, port + 1, dir.resolve("shared"), dir.resolve("temp"), dir.resolve("cluster.db"), env.why(), env.name(),
                 HostInfo.isRoot() ? " (root here: allowed for the demo only)" : "", HostInfo.isRoot());
         Files.writeString(cfgFile, toml);
         HakuConfig cfg = new ConfigLoader(ConfigLoader.home(), Map.of(), s -> System.err.println("warning: " + s))
                 .loadText(toml, cfgFile);
 
         System.out.println("HakuRiver demo: Host and Runner on this machine, data in " + dir);
+        System.out.println("Tasks without --container: " + env.why());
+        StopSignals signals = StopSignals.install();
         HostServer host = HostAssembly.create(cfg).start();
         RunnerDaemon runner = new RunnerDaemon(cfg).start();
-        Runnable stopAll = () -> { runner.close(); host.close(); };
-
         HostClient client = new HostClient(cfg);
+        // Ctrl-C stops the demo's tasks too: the Runner alone would leave them running (it re-attaches on restart).
+        Runnable stopAll = () -> { DemoTasks.killUnfinished(client, System.out); runner.close(); host.close(); };
+
         long t0 = System.currentTimeMillis();
         while (client.get("/nodes").size() == 0 && System.currentTimeMillis() - t0 < 30_000) Thread.sleep(100);
         JsonNode submitted = client.post("/submit", Map.of("command", "sh", "arguments",
@@ -85,23 +93,30 @@ public class DemoCommand implements Callable<Integer> {
         out.lines().forEach(l -> System.out.println("  | " + l));
         boolean ok = t.get("status").asText().equals("completed");
 
-        String c = "bin/hakuriver.client --config " + cfgFile;
+        String c = launcher("hakuriver.client") + " --config " + cfgFile;
         System.out.println();
         System.out.println("Host API and dashboard: http://127.0.0.1:" + port + "/   (runner at http://127.0.0.1:" + (port + 1) + ")");
         System.out.println("Try:");
         System.out.println("  " + c + " --list-nodes");
-        System.out.println("  " + c + " --container NULL --wait -- echo hello");
+        System.out.println("  " + c + " --wait -- echo hello");
         System.out.println("  " + c + " --container NULL --cores 1 --memory 256M -- sleep 60");
         System.out.println("  " + c + " tasks");
         System.out.println("  " + c + " logs " + id);
+        System.out.println("Or point every client command (also the README's) at the demo:  export HAKURIVER_CONFIG=" + cfgFile);
         if (exitAfterSample) {
             stopAll.run();
             return ok ? ExitCodes.OK : ExitCodes.FAILURE;
         }
-        System.out.println("Serving until Ctrl-C.");
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { stopAll.run(); stop.countDown(); }, "demo-shutdown"));
-        stop.await();
-        return ExitCodes.OK;
+        System.out.println("Serving until Ctrl-C (which also kills the demo's unfinished tasks).");
+        return HostCommand.serveUntilStopped(signals, stopAll, "demo");
+    }
+
+    /** The launcher as the user can type it: bin/hakuriver exports its directory (symlinks resolved). */
+    static String launcher(String name) {
+        String bin = System.getenv("HAKURIVER_BIN");
+        if (bin == null || bin.isBlank()) return name;
+        Path p = Path.of(bin, name);
+        Path rel = Path.of("").toAbsolutePath().relativize(p);
+        return rel.toString().startsWith("..") ? p.toString() : rel.toString();
     }
 }

@@ -2,13 +2,16 @@ package io.hakuriver.cli;
 
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.host.HostServer;
+import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.WritableDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
-/** hakuriver.host: the Host daemon. */
+/** hakuriver.host: the Host daemon. SIGTERM/SIGINT stop it cleanly with exit status 0. */
 @Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run the HakuRiver Host (HTTP API, SQLite state, scheduler, dashboard).")
 public class HostCommand implements Callable<Integer> {
@@ -16,9 +19,16 @@ public class HostCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         HakuConfig cfg = config.load();
+        StopSignals signals = StopSignals.install();
         System.out.println("Starting HakuRiver Host server on " + cfg.network().hostBindIp() + ":" + cfg.network().hostPort() + "...");
         io.hakuriver.util.LogFiles.attach(cfg.paths().hostLogFile(), null);
         io.hakuriver.util.LogFiles.warnRelative(cfg, true);
+        Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-host.service"),
+                List.of(cfg.dbFile().getParent(), cfg.taskOutputsDir(), cfg.taskErrorsDir()));
+        if (unwritable.isPresent()) {
+            System.err.println("Error: the Host could not start: " + unwritable.get());
+            return ExitCodes.USAGE; // a configuration problem: restarting cannot fix it
+        }
         HostServer server;
         try {
             server = HostAssembly.create(cfg).start();
@@ -26,9 +36,20 @@ public class HostCommand implements Callable<Integer> {
             System.err.println("Error: the Host could not start: " + rootMessage(e));
             return ExitCodes.FAILURE;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { server.close(); stop.countDown(); }, "host-shutdown"));
-        stop.await();
+        return serveUntilStopped(signals, server::close, "Host");
+    }
+
+    /** Waits for SIGTERM/SIGINT, closes, and reports a clean stop (exit 0). */
+    static int serveUntilStopped(StopSignals signals, Runnable close, String what) throws InterruptedException {
+        if (!signals.installed()) {
+            // no signal API: the JVM's default handling (exit 143 on SIGTERM) with a hook that still closes everything
+            Runtime.getRuntime().addShutdownHook(new Thread(close, what.toLowerCase() + "-shutdown"));
+            Thread.currentThread().join();
+        }
+        String sig = signals.await();
+        System.out.println((sig.equals("TERM") || sig.equals("INT") ? "SIG" + sig + " received" : sig) + ": stopping the " + what + ".");
+        close.run();
+        System.out.println("HakuRiver " + what + " stopped.");
         return ExitCodes.OK;
     }
 

@@ -3,7 +3,10 @@ package io.hakuriver.cli;
 import io.hakuriver.config.ConfigLoader;
 import io.hakuriver.config.DefaultConfigFile;
 import io.hakuriver.systemd.ScopeCommands;
+import io.hakuriver.systemd.ServiceAccount;
 import io.hakuriver.systemd.ServiceSetup;
+import io.hakuriver.systemd.DockerUnit;
+import io.hakuriver.systemd.UnitFiles;
 import io.hakuriver.systemd.UnitFileGenerator;
 import io.hakuriver.systemd.UnitFileGenerator.Role;
 import io.hakuriver.systemd.UnixUsers;
@@ -13,7 +16,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +48,10 @@ public class InitCommand implements Callable<Integer> {
             }
             boolean existed = Files.exists(target);
             Files.createDirectories(target.getParent());
-            Files.writeString(target, DefaultConfigFile.render());
+            Files.writeString(target, DefaultConfigFile.render(target.getParent()));
             System.out.println((existed ? "Overwrote " : "Wrote ") + "default configuration to " + target
-                    + ". Edit it (shared_dir, db_file, addresses), then start hakuriver.host / hakuriver.runner.");
+                    + ". Edit it (shared_dir: your shared filesystem, the same absolute path on every node; db_file; addresses),"
+                    + " then start hakuriver.host / hakuriver.runner.");
             return ExitCodes.OK;
         }
     }
@@ -71,10 +74,14 @@ public class InitCommand implements Callable<Integer> {
         @Option(names = "--watchdog", paramLabel = "SEC", description = "WatchdogSec=SEC: systemd restarts a daemon that stops reporting it is alive.") Integer watchdog;
         @Option(names = "--env-file", paramLabel = "PATH", description = "EnvironmentFile=PATH (e.g. HAKURIVER_TOKEN=...).") Path envFile;
         @Option(names = "--harden", description = "ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=true, NoNewPrivileges=true, ReadWritePaths= for the data directories.") boolean harden;
-        @Option(names = "--docker", description = "Runner: After= and Requires=docker.service.") boolean docker;
-        @Option(names = "--cpu-quota", paramLabel = "PCT", description = "CPUQuota= of the daemon itself, e.g. 200%.") String cpuQuota;
+        @Option(names = "--docker", description = {"Runner: After= and Wants=docker.service (not Requires=, which keeps the Runner from starting",
+                "at all on a node where Docker is missing or failed; plain-process tasks need no Docker)."}) boolean docker;
+        @Option(names = "--user", paramLabel = "ACCOUNT", description = {"User=/Group= of the units (default: the invoking user; under sudo",
+                "the user who ran sudo, $SUDO_USER, not root). --user root runs the daemons as root."}) String user;
+        @Option(names = "--cpu-quota", paramLabel = "PCT", description = "CPUQuota= of the daemon itself, e.g. 200%% (100%% = one CPU).") String cpuQuota;
         @Option(names = "--memory-max", paramLabel = "SIZE", description = "MemoryMax= of the daemon itself, e.g. 4G.") String memoryMax;
-        @Option(names = "--force", description = "Overwrite unit files that exist with different content.") boolean force;
+        @Option(names = "--force", description = {"Replace unit files that were edited or written by hand (a backup NAME.bak-DATE is kept).",
+                "Our own earlier, unedited output is replaced without it."}) boolean force;
         @Option(names = "--java", paramLabel = "PATH", description = "java executable for ExecStart (default: the one running this command).") Path java;
         @Option(names = "--jar", paramLabel = "PATH", description = "hakuriver.jar for ExecStart (default: the jar running this command).") Path jar;
 
@@ -132,12 +139,17 @@ public class InitCommand implements Callable<Integer> {
                 throw new Main.UsageError(e.getMessage());
             }
 
+            if (docker && (runner || all || template) && !DockerUnit.present()) {
+                warnings.add("docker.service is not installed on this machine. The unit says Wants=docker.service, so the Runner"
+                        + " still starts and runs plain-process/systemd tasks; with the guide's Requires=docker.service it would not"
+                        + " start at all ('Unit docker.service not found'). Install Docker on this node, or leave out --docker.");
+            }
             List<Path> written = new ArrayList<>();
             for (var f : files.entrySet()) written.add(write(out.resolve(f.getKey()), f.getValue()));
             for (String w : new java.util.LinkedHashSet<>(warnings)) System.err.println("Warning: " + w);
 
             if (install) {
-                installUnits(written);
+                installUnits(files);
             } else {
                 System.out.println();
                 System.out.println("Review the file(s), then install and start them:");
@@ -151,6 +163,8 @@ public class InitCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
+        private Path out(String name) { return (outputDir != null ? outputDir : Path.of("")).toAbsolutePath().normalize().resolve(name); }
+
         private Path pick(Path roleConfig, Path defaultCfg) {
             return roleConfig != null ? roleConfig : config != null ? config : defaultCfg;
         }
@@ -158,8 +172,14 @@ public class InitCommand implements Callable<Integer> {
         private ServiceSetup.Invoker invoker() {
             Path javaBin = java != null ? java.toAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java");
             Path jarPath = jar != null ? jar.toAbsolutePath().normalize() : runningJar();
-            return new ServiceSetup.Invoker(javaBin, jarPath, UnixUsers.currentUserName(), UnixUsers.currentGroupName(),
-                    System.getenv("PATH"), ConfigLoader.home());
+            ServiceAccount a;
+            try {
+                a = ServiceAccount.choose(user, UnixUsers.isRoot(), System.getenv("SUDO_USER"));
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageError(e.getMessage());
+            }
+            if (a.note() != null) System.out.println(a.note());
+            return new ServiceSetup.Invoker(javaBin, jarPath, a.user(), a.group(), System.getenv("PATH"), a.home());
         }
 
         private static Path runningJar() {
@@ -173,26 +193,28 @@ public class InitCommand implements Callable<Integer> {
         }
 
         private Path write(Path target, String content) throws IOException {
-            if (Files.exists(target)) {
-                if (Files.readString(target).equals(content)) {
-                    System.out.println("Unchanged " + target);
-                    return target;
-                }
-                if (!force) {
-                    throw new Main.UsageError(target + " exists with different content (edited?); move it away or pass --force to overwrite it");
-                }
+            try {
+                System.out.println(UnitFiles.describe(UnitFiles.write(target, content, force)));
+            } catch (UnitFiles.EditedFileException e) {
+                throw new Main.UsageError(e.getMessage());
             }
-            Files.writeString(target, content);
-            System.out.println("Wrote " + target);
             return target;
         }
 
-        private static void installUnits(List<Path> files) throws IOException, InterruptedException {
+        /** Into /etc/systemd/system with the same rule as --output-dir: an edited or hand-made unit only with --force. */
+        private void installUnits(Map<String, String> files) throws IOException, InterruptedException {
             Path dir = Path.of("/etc/systemd/system");
-            for (Path f : files) {
-                Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                System.out.println("Installed " + dir.resolve(f.getFileName()) + " (the reviewed copy stays at " + f + ")");
+            // check every file first, so a refusal leaves the installed set as it was (not half replaced)
+            if (!force) {
+                for (var f : files.entrySet()) {
+                    Path t = dir.resolve(f.getKey());
+                    if (Files.exists(t) && !UnitFiles.replaceableWithoutForce(Files.readString(t), f.getValue())) {
+                        throw new Main.UsageError(t + " exists and was edited or written by hand; nothing installed. Compare it with "
+                                + out(f.getKey()) + ", then pass --force to replace it (a backup is kept next to it).");
+                    }
+                }
             }
+            for (var f : files.entrySet()) System.out.println(UnitFiles.describe(UnitFiles.write(dir.resolve(f.getKey()), f.getValue(), force)));
             if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
                 System.out.println("systemd is not running on this machine: run 'systemctl daemon-reload' where it is.");
                 return;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hakuriver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "HakuRiver: a small cluster manager for 3-20 machines.",
         subcommands = {HostCommand.class, RunnerCommand.class, ClientCommand.class, InitCommand.class,
-                DockerCommand.class, DockerShellCommand.class, HakurunCommand.class, DemoCommand.class})
+                DockerCommand.class, DockerShellCommand.class, HakurunCommand.class, DemoCommand.class,
+                CompletionCommand.class})
 public class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -63,13 +63,24 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
         }
     }
 
+    /** BatchWaiter's fetch cannot throw InterruptedException: carry it through as the interrupt flag. */
+    private static JsonNode patiently(PatientHost host, String path) {
+        try {
+            return host.get(path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Main.RemoteError("interrupted", e);
+        }
+    }
+
     /** Shared by {@code sweep --wait}: progress on stderr while waiting, the report on stdout, exit 0 iff all completed. */
     static int waitAndReport(HostClient client, String batchId, double pollSeconds, boolean json) throws InterruptedException {
         // --json is for scripts: no progress lines at all; otherwise a bar on a terminal, a line per change elsewhere
         boolean terminal = System.console() != null;
         ProgressBar bar = json ? ProgressBar.silent() : new ProgressBar(System.err, terminal);
         JsonNode[] last = new JsonNode[1];
-        new BatchWaiter(() -> view(last[0] = client.get("/batches/" + batchId)),
+        PatientHost host = new PatientHost(client, RetryPolicy.standard(), System.err);
+        new BatchWaiter(() -> view(last[0] = patiently(host, "/batches/" + batchId)),
                 Duration.ofMillis(Math.max(100, (long) (pollSeconds * 1000))), bar).await();
         return report(last[0], json);
     }

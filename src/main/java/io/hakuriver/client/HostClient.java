@@ -75,12 +75,16 @@ public final class HostClient {
     }
 
     private RemoteError connectionError(Exception e) {
-        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new RemoteError("interrupted while talking to the Host at " + base, e);
+        }
         if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-            return new RemoteError("cannot connect to the Host at " + base + ": is hakuriver.host running, and are "
+            return new HostUnavailable("cannot connect to the Host at " + base + ": is hakuriver.host running, and are "
                     + "[network] host_reachable_address/host_port right?", e);
         }
-        if (e instanceof HttpTimeoutException) return new RemoteError("the Host at " + base + " did not answer in time", e);
+        if (e instanceof HttpTimeoutException) return new HostUnavailable("the Host at " + base + " did not answer in time", e);
+        if (e instanceof java.io.IOException) return new HostUnavailable("request to " + base + " failed: " + e.getMessage(), e);
         return new RemoteError("request to " + base + " failed: " + e, e);
     }
 
@@ -107,6 +111,10 @@ public final class HostClient {
             }
         } catch (IllegalArgumentException ignored) { }
         String hint = status == 401 ? " (set [security] token / token_file or HAKURIVER_TOKEN to the cluster's token)" : "";
-        return new RemoteError("Host answered HTTP " + status + ": " + detail + hint);
+        String readable = SchedulingErrors.readable(detail);
+        String msg = readable != null ? readable : "Host answered HTTP " + status + ": " + detail + hint;
+        // 5xx: a Host under restart or a proxy in front of it; only the waiting commands retry it (PatientHost)
+        if (status >= 500 && readable == null) return new HostUnavailable(msg);
+        return new RemoteError(msg);
     }
 }

@@ -26,26 +26,35 @@ public class LogsCommand extends ClientSupport implements Callable<Integer> {
         long task = id(id);
         client().get("/status/" + task); // 404 → clear error
         String path = "/task/" + task + (stderr ? "/stderr" : "/stdout");
+        if (!follow) {
+            HttpResponse<InputStream> r = client().stream(path);
+            if (r == null) { System.err.println("(no output yet)"); return ExitCodes.OK; }
+            try (InputStream in = r.body()) { in.transferTo(System.out); }
+            System.out.flush();
+            return ExitCodes.OK;
+        }
+        // --follow rides out a Host restart like --wait does
+        PatientHost host = new PatientHost(client(), RetryPolicy.standard(), System.err);
         long offset = 0;
         while (true) {
-            HttpResponse<InputStream> r = client().stream(path + "?offset=" + offset);
-            if (r != null) {
-                try (InputStream in = r.body()) { in.transferTo(System.out); }
-                System.out.flush();
-                offset = r.headers().firstValueAsLong("X-Next-Offset").orElse(offset);
-            }
-            if (!follow) {
-                if (r == null) { System.err.println("(no output yet)"); }
-                return ExitCodes.OK;
-            }
-            String status = client().get("/status/" + task).path("status").asText();
-            if (FINAL.contains(status)) {
-                HttpResponse<InputStream> rest = client().stream(path + "?offset=" + offset);
-                if (rest != null) try (InputStream in = rest.body()) { in.transferTo(System.out); }
-                System.out.flush();
-                return ExitCodes.OK;
-            }
+            String status = host.get("/status/" + task).path("status").asText();
+            offset = copyFrom(host, path, offset);
+            if (FINAL.contains(status)) return ExitCodes.OK; // read after seeing it final: nothing more will come
             Thread.sleep((long) (poll * 1000));
         }
+    }
+
+    private static long copyFrom(PatientHost host, String path, long offset) throws InterruptedException {
+        return host.call(() -> {
+            HttpResponse<InputStream> r = host.client().stream(path + "?offset=" + offset);
+            if (r == null) return offset;
+            try (InputStream in = r.body()) {
+                long n = in.transferTo(System.out);
+                System.out.flush();
+                return r.headers().firstValueAsLong("X-Next-Offset").orElse(offset + n);
+            } catch (java.io.IOException e) {
+                throw new HostUnavailable("reading " + path + " failed: " + e.getMessage(), e);
+            }
+        });
     }
 }

@@ -3,6 +3,10 @@ package io.hakuriver.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.config.MemorySize;
 import io.hakuriver.util.Json;
+import io.hakuriver.util.Times;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -14,14 +18,36 @@ public final class Printer {
 
     public static void json(PrintStream out, JsonNode n) { out.println(Json.pretty(n)); }
 
+    /** Columns two spaces apart; no line ends in padding (the last column is not padded). */
     public static void table(PrintStream out, List<String> header, List<List<String>> rows) {
         int[] w = new int[header.size()];
         for (int i = 0; i < w.length; i++) w[i] = header.get(i).length();
         for (List<String> r : rows) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], r.get(i) == null ? 1 : r.get(i).length());
-        StringBuilder fmt = new StringBuilder();
-        for (int i = 0; i < w.length; i++) fmt.append("%-").append(w[i]).append("s").append(i < w.length - 1 ? "  " : "%n");
-        out.printf(fmt.toString(), header.toArray());
-        for (List<String> r : rows) out.printf(fmt.toString(), r.stream().map(s -> s == null ? "-" : s).toArray());
+        out.println(row(header, w));
+        for (List<String> r : rows) out.println(row(r, w));
+    }
+
+    private static String row(List<String> cells, int[] w) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < w.length; i++) {
+            String c = cells.get(i) == null ? "-" : cells.get(i);
+            sb.append(c);
+            if (i < w.length - 1) sb.append(" ".repeat(w[i] - c.length() + 2));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** An API timestamp (UTC, microseconds) as this machine's local time to the second; unparsable text unchanged. */
+    public static String time(JsonNode n) {
+        String s = text(n);
+        if (s.equals("-")) return s;
+        try {
+            return LOCAL.format(Times.parse(s).atZone(ZoneId.systemDefault()));
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 
     static String text(JsonNode n) { return n == null || n.isNull() ? "-" : n.asText(); }
@@ -34,11 +60,11 @@ public final class Printer {
         out.println("  node:       " + text(t.get("assigned_node")) + (t.path("target_numa_node_id").isNull() ? "" : " (NUMA " + t.get("target_numa_node_id").asText() + ")"));
         out.println("  container:  " + text(t.get("container_name")));
         long mem = t.path("required_memory_bytes").asLong(0);
-        out.println("  resources:  " + t.path("required_cores").asInt() + " cores" + (mem > 0 ? ", " + MemorySize.format(mem) : ""));
+        out.println("  resources:  " + Style.count(t.path("required_cores").asInt(), "core") + (mem > 0 ? ", " + MemorySize.format(mem) : ""));
         if (!t.path("batch_id").isNull() && !t.path("batch_id").asText().equals(t.path("task_id").asText())) out.println("  batch:      " + text(t.get("batch_id")));
-        out.println("  submitted:  " + text(t.get("submitted_at")));
-        out.println("  started:    " + text(t.get("started_at")));
-        out.println("  completed:  " + text(t.get("completed_at")));
+        out.println("  submitted:  " + time(t.get("submitted_at")));
+        out.println("  started:    " + time(t.get("started_at")));
+        out.println("  completed:  " + time(t.get("completed_at")));
         out.println("  exit code:  " + text(t.get("exit_code")));
         if (!t.path("error_message").isNull()) out.println("  message:    " + text(t.get("error_message")));
         out.println("  stdout:     " + text(t.get("stdout_path")));
@@ -53,7 +79,7 @@ public final class Printer {
             String cmd = text(t.get("command")) + (args.isEmpty() ? "" : " " + String.join(" ", args));
             if (cmd.length() > 48) cmd = cmd.substring(0, 45) + "...";
             rows.add(List.of(text(t.get("task_id")), text(t.get("status")), text(t.get("assigned_node")),
-                    String.valueOf(t.path("required_cores").asInt()), text(t.get("exit_code")), text(t.get("submitted_at")), cmd));
+                    String.valueOf(t.path("required_cores").asInt()), text(t.get("exit_code")), time(t.get("submitted_at")), cmd));
         }
         table(out, List.of("TASK ID", "STATUS", "NODE", "CORES", "EXIT", "SUBMITTED", "COMMAND"), rows);
     }
@@ -66,7 +92,7 @@ public final class Printer {
             rows.add(List.of(text(n.get("hostname")), text(n.get("status")), text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
                     memTotal == 0 ? "-" : MemorySize.format(memRes) + "/" + MemorySize.format(memTotal),
                     n.path("cpu_percent").isNull() ? "-" : n.get("cpu_percent").asText() + "%",
-                    String.valueOf(numa), text(n.get("url")), text(n.get("last_heartbeat"))));
+                    String.valueOf(numa), text(n.get("url")), time(n.get("last_heartbeat"))));
         }
         table(out, List.of("NODE", "STATUS", "CORES USED", "MEM RESERVED", "CPU", "NUMA", "URL", "LAST HEARTBEAT"), rows);
     }

@@ -4,9 +4,18 @@ import java.util.List;
 
 /** Renders the commented default config.toml that `hakuriver.init config` writes. */
 public final class DefaultConfigFile {
+    private static final java.util.Set<String> PATHS = java.util.Set.of("paths.shared_dir", "paths.local_temp_dir", "database.db_file");
+
     private DefaultConfigFile() {}
 
-    public static String render() {
+    /** The default file as the original writes it (relative paths, resolved against the daemon's working directory). */
+    public static String render() { return render(null); }
+
+    /**
+     * The default file with its relative path defaults made absolute under {@code base} (the config file's directory):
+     * a relative path means "relative to wherever the daemon starts", which under systemd is WorkingDirectory.
+     */
+    public static String render(java.nio.file.Path base) {
         StringBuilder sb = new StringBuilder();
         sb.append("# HakuRiver configuration (Java edition). Every key is optional: a missing key keeps its default.\n")
           .append("# Layers: built-in defaults < ~/.hakuriver/config.toml < $HAKURIVER_CONFIG < --config PATH\n")
@@ -18,7 +27,11 @@ public final class DefaultConfigFile {
                 sb.append('\n').append('[').append(section).append("]\n");
             }
             sb.append("# ").append(k.comment()).append('\n');
-            sb.append(k.name()).append(" = ").append(toml(k.defaultValue())).append('\n');
+            Object value = k.defaultValue();
+            if (base != null && PATHS.contains(k.section() + "." + k.name()) && value instanceof String p && !p.isEmpty() && !p.startsWith("/")) {
+                value = base.resolve(java.nio.file.Path.of(p).getFileName()).toAbsolutePath().normalize().toString();
+            }
+            sb.append(k.name()).append(" = ").append(toml(value)).append('\n');
         }
         return sb.toString();
     }

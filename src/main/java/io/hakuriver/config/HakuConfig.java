@@ -21,7 +21,15 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
     public record Environment(String runnerUser) {}
     public record Docker(String containerDir, String defaultContainerName, String initialBaseImage,
                          boolean tasksPrivileged, List<String> additionalMounts, boolean allowPrivileged,
-                         List<String> allowedMountPrefixes, boolean allowDangerousMounts) {}
+                         List<String> allowedMountPrefixes, boolean allowDangerousMounts) {
+        /**
+         * The environment of tasks that name none, or null when the config says "NULL": such tasks then run without a
+         * container, as with --container NULL (the demo's choice on a machine without Docker or an environment).
+         */
+        @Override public String defaultContainerName() {
+            return defaultContainerName == null || defaultContainerName.equalsIgnoreCase("NULL") ? null : defaultContainerName;
+        }
+    }
     public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
     public record Security(String token, String tokenFile) {}
 
@@ -36,10 +44,18 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
     public Path taskOutputsDir() { return sharedDir().resolve("task_outputs"); }
     public Path taskErrorsDir() { return sharedDir().resolve("task_errors"); }
 
-    /** Runner node name: [runner] name, else the machine's hostname. */
+    /** The Runner port of the original; a Runner on it is named after the machine alone. */
+    public static final int DEFAULT_RUNNER_PORT = 8001;
+
+    /**
+     * Runner node name: [runner] name, else the machine's hostname, with "-PORT" when runner_port is not the default
+     * 8001, so several Runners on one machine (the guide's runner1.toml/runner2.toml, ports 8001/8002) become distinct
+     * nodes instead of the second being refused with 409 for a name the first already holds.
+     */
     public String runnerName() {
         if (!runner.name().isBlank()) return runner.name().trim();
-        return io.hakuriver.util.HostInfo.hostname();
+        String host = io.hakuriver.util.HostInfo.hostname();
+        return network.runnerPort() == DEFAULT_RUNNER_PORT ? host : host + "-" + network.runnerPort();
     }
 
     public Path runnerStateDir() {

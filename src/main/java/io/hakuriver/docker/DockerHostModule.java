@@ -127,6 +127,10 @@ public class DockerHostModule implements HostModule {
     void ensureDefaultEnvironment() {
         String env = config.docker().defaultContainerName();
         String image = config.docker().initialBaseImage();
+        if (env == null) { // default_container_name = "NULL": nothing to prepare
+            defaultEnvironmentState = "none (tasks without --container run as plain processes)";
+            return;
+        }
         try {
             if (!envs.store().versions(env).isEmpty()) { defaultEnvironmentState = "ready"; return; }
             if (!envs.engine().ping()) {

@@ -49,7 +49,7 @@ public final class EnvironmentService {
     public DockerEngine engine() { return engine; }
     public TarballStore store() { return store; }
 
-    /** GET /docker/host/containers: every container of the Host's engine, as the original listed them. */
+    /** GET /docker/host/containers: every container of the Host's engine, as the original listed them (plus "environment"). */
     public List<Map<String, String>> listContainers() {
         JsonNode list = call(() -> engine.expect("GET", "/containers/json?all=1", null, SHORT), "list containers");
         List<Map<String, String>> out = new ArrayList<>();
@@ -60,6 +60,10 @@ public final class EnvironmentService {
             m.put("name", c.path("Names").path(0).asText("").replaceFirst("^/", ""));
             m.put("image", c.path("Image").asText());
             m.put("status", c.path("Status").asText());
+            // extra field: the environment a HakuRiver-made container belongs to (null = not ours); the dashboard
+            // lists only these, while the list itself stays complete, as the original's
+            JsonNode env = c.path("Labels").path(LABEL_ENVIRONMENT);
+            m.put("environment", env.isTextual() ? env.asText() : null);
             out.add(m);
         }
         return out;

@@ -18,8 +18,8 @@ public final class UnitFileGenerator {
     public static final String HOST_SOCKET = "hakuriver-host.socket";
     public static final String RUNNER_SERVICE = "hakuriver-runner.service";
     public static final String RUNNER_TEMPLATE = "hakuriver-runner@.service";
-    /** Small heap footprint and thread stacks: these daemons mostly wait on the network. */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k");
+    /** The launcher's flags (bin/jvm.options, packed into the jar): a unit starts a daemon as bin/hakuriver does. */
+    private static final io.hakuriver.util.JvmOptions JVM = io.hakuriver.util.JvmOptions.load();
 
     private static final Pattern CPU_QUOTA = Pattern.compile("\\d+%");
     private static final Pattern MEMORY = Pattern.compile("(\\d+[KMGT]?|\\d+%|infinity)");
@@ -111,7 +111,9 @@ public final class UnitFileGenerator {
         if (role == Role.RUNNER && o.docker()) after.add("docker.service");
         if (role == Role.HOST && o.socket()) after.add(HOST_SOCKET);
         u.append("After=").append(String.join(" ", after)).append('\n');
-        if (role == Role.RUNNER && o.docker()) u.append("Requires=docker.service\n");
+        // Wants=, not the guide's Requires=: with Requires= a node without a working Docker never starts its Runner,
+        // although plain-process and systemd tasks need no Docker (Docker tasks then fail with a clear message).
+        if (role == Role.RUNNER && o.docker()) u.append("Wants=docker.service\n");
         if (role == Role.HOST && o.socket()) u.append("Requires=").append(HOST_SOCKET).append('\n');
 
         u.append("\n[Service]\n");
@@ -121,7 +123,7 @@ public final class UnitFileGenerator {
         u.append("WorkingDirectory=").append(escapeSpecifiers(o.workingDir().toString())).append('\n');
         List<String> exec = new ArrayList<>();
         exec.add(execArg(o.java().toString()));
-        for (String opt : JVM_OPTIONS) exec.add(opt);
+        exec.addAll(JVM.daemonFlags(subcommand));
         exec.add("-jar");
         exec.add(execArg(o.jar().toString()));
         exec.add(subcommand);
@@ -143,6 +145,7 @@ public final class UnitFileGenerator {
         // Runner: stopping or restarting the agent must not kill running tasks; the new agent re-attaches to them.
         if (role == Role.RUNNER) u.append("KillMode=process\n");
         u.append("Environment=\"PATH=").append(escapeQuoted(o.path())).append("\"\n");
+        JVM.environment().forEach((k, v) -> u.append("Environment=\"").append(k).append('=').append(escapeQuoted(v)).append("\"\n"));
         if (o.envFile() != null) u.append("EnvironmentFile=").append(escapeSpecifiers(o.envFile().toString())).append('\n');
         if (o.cpuQuota() != null) u.append("CPUQuota=").append(o.cpuQuota()).append('\n');
         if (o.memoryMax() != null) u.append("MemoryMax=").append(o.memoryMax()).append('\n');

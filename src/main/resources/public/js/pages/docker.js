@@ -4,7 +4,7 @@
 
 import { getJson, postJson } from '../api.js';
 import { confirmDialog, h, setText, syncList, toast } from '../dom.js';
-import { formatTime } from '../format.js';
+import { formatTime, plural } from '../format.js';
 import { Poller } from '../poll.js';
 import { openTerminal } from '../terminal.js';
 
@@ -24,7 +24,8 @@ export function mount(view) {
   const notice = h('div', { class: 'notice', hidden: true, 'data-testid': 'docker-unavailable' });
   const errors = h('p', { class: 'error', hidden: true });
   const rows = h('tbody');
-  const noContainers = h('p', { class: 'muted', hidden: true }, 'No containers on the Host.');
+  const noContainers = h('p', { class: 'muted', hidden: true }, 'No environment containers on the Host yet: create one above.');
+  const others = h('p', { class: 'muted', hidden: true, 'data-testid': 'other-containers' });
   const tarRows = h('tbody');
   const noTars = h('p', { class: 'muted', hidden: true }, 'No tarballs in the shared container directory.');
 
@@ -35,7 +36,7 @@ export function mount(view) {
   const content = h('div', { hidden: true }, // shown once the Host answered: no flash of an empty table
     h('section', { class: 'card wide' }, h('h2', {}, 'Host containers'), createForm,
       h('table', { class: 'grid-table' },
-        h('thead', {}, h('tr', {}, ['Name', 'Image', 'Status', ''].map((c) => h('th', {}, c)))), rows), noContainers),
+        h('thead', {}, h('tr', {}, ['Name', 'Image', 'Status', ''].map((c) => h('th', {}, c)))), rows), noContainers, others),
     h('section', { class: 'card wide' }, h('h2', {}, 'Environment tarballs (shared directory)'),
       h('table', { class: 'grid-table' },
         h('thead', {}, h('tr', {}, ['Environment', 'Latest version', 'File', 'Versions'].map((c) => h('th', {}, c)))), tarRows), noTars));
@@ -54,9 +55,16 @@ export function mount(view) {
     notice.hidden = true;
     content.hidden = false;
     errors.hidden = true;
-    containers.sort((a, b) => a.name.localeCompare(b.name));
-    syncList(rows, containers, (c) => c.name, (c) => createContainerRow(c, () => poll.now()), updateContainerRow);
-    noContainers.hidden = containers.length > 0;
+    // Only the containers HakuRiver made (create-container labels them): the engine may run anything else too.
+    // A Host that does not send "environment" (the original's list) shows them all, as before.
+    const labelled = containers.some((c) => 'environment' in c);
+    const ours = labelled ? containers.filter((c) => c.environment) : containers;
+    ours.sort((a, b) => a.name.localeCompare(b.name));
+    syncList(rows, ours, (c) => c.name, (c) => createContainerRow(c, () => poll.now()), updateContainerRow);
+    noContainers.hidden = ours.length > 0;
+    const hidden = containers.length - ours.length;
+    setText(others, hidden ? `${plural(hidden, 'other container')} on this Docker engine ${hidden === 1 ? 'was' : 'were'} not created by HakuRiver and ${hidden === 1 ? 'is' : 'are'} not shown.` : '');
+    others.hidden = hidden === 0;
     if (tars instanceof Error) { setText(errors, `Tarballs: ${tars.message}`); errors.hidden = false; return; }
     const envs = Object.entries(tars || {}).sort((a, b) => a[0].localeCompare(b[0]));
     syncList(tarRows, envs, ([name]) => name, createTarRow, updateTarRow);

@@ -3,7 +3,7 @@
 import { countTasks, getJson } from '../api.js';
 import { lineChart } from '../chart.js';
 import { h, meter, setText, syncList } from '../dom.js';
-import { formatBytes, formatPercent } from '../format.js';
+import { formatBytes, formatPercent, plural } from '../format.js';
 import { Poller } from '../poll.js';
 import { nodeCores, nodeMemory } from './node-math.js';
 
@@ -70,7 +70,7 @@ export function mount(view) {
       const m = nodeMemory(n); memTotal += m.total; memUsed += m.used; memReserved += m.reserved;
     }
     coresMeter.set(total ? used / total : 0, `${used} / ${total}`);
-    setText(coresSub, `${total - used} cores free`);
+    setText(coresSub, `${plural(total - used, 'core')} free`);
     memMeter.set(memTotal ? memUsed / memTotal : 0, `${formatBytes(memUsed)} / ${formatBytes(memTotal)}`);
     setText(memSub, `${formatBytes(memTotal - memUsed)} free · ${formatBytes(memReserved)} reserved by tasks`);
 

@@ -4,7 +4,7 @@
 
 import { getJson, postJson } from '../api.js';
 import { h, setText, toast } from '../dom.js';
-import { formatBytes, parseMemory } from '../format.js';
+import { formatBytes, parseMemory, plural } from '../format.js';
 import { numaZones } from './node-math.js';
 
 const FIELDS = ['command', 'arguments', 'env_vars', 'targets', 'required_cores', 'required_memory_bytes',
@@ -41,6 +41,21 @@ export function buildSubmitBody(v) {
   body.additional_mounts = v.mounts.trim() === '' ? null : lines(v.mounts);
   if (Object.keys(errs).length) throw Object.assign(new Error('invalid'), { fieldErrors: errs });
   return body;
+}
+
+const SCHEDULING_PREFIX = 'Failed to schedule task for any target. Failures: [';
+
+/**
+ * The Host's 503 text (the original's wire format, a Python repr):
+ * "Failed to schedule task for any target. Failures: [{'target': 'x', 'reason': 'y'}, ...]" -> [{target, reason}].
+ * Any other text -> []. The CLI does the same (client/SchedulingErrors.java).
+ */
+export function schedulingFailures(detail) {
+  if (typeof detail !== 'string' || !detail.startsWith(SCHEDULING_PREFIX)) return [];
+  const out = [];
+  const re = /\{'target': '(.*?)', 'reason': '(.*?)'\}(?=, \{|\]$)/g;
+  for (const m of detail.slice(SCHEDULING_PREFIX.length - 1).matchAll(re)) out.push({ target: m[1], reason: m[2] });
+  return out;
 }
 
 export function openSubmitDialog({ onSubmitted, onOpenTask }) {
@@ -122,17 +137,22 @@ export function openSubmitDialog({ onSubmitted, onOpenTask }) {
     try {
       const r = await postJson('/submit', body, { timeout: 30000 });
       const ids = r.task_ids || [];
-      result.replaceChildren(
-        h('p', {}, r.message || 'Submitted.'),
+      const failed = r.failed_targets || [];
+      // replaceChildren() would print a null argument as the text "null": pass only real nodes
+      result.replaceChildren(...[
+        h('p', {}, `Submitted ${plural(ids.length, 'task')}.`),
         ids.length ? h('ul', { class: 'inline-list' }, ids.map((id) => h('li', {},
           h('a', { href: `/tasks/${id}`, 'data-task-link': id, onclick: (ev) => { ev.preventDefault(); dlg.close(); onOpenTask(id); } }, id)))) : null,
-        (r.failed_targets || []).length
-          ? h('ul', { class: 'failed' }, r.failed_targets.map((f) => h('li', {}, `${f.target}: ${f.reason}`))) : null);
+      ].filter(Boolean));
+      if (failed.length) showErrors({ targets: failed.map((f) => `${f.target}: ${f.reason}`).join('\n') });
       result.hidden = false;
-      toast(`${ids.length} task(s) submitted`, 'ok');
+      toast(`${plural(ids.length, 'task')} submitted`, 'ok');
       onSubmitted?.(ids);
     } catch (err) {
-      showErrors(err.fieldErrors || {}, err.message);
+      // "no target could take it" belongs under Targets, one line per target, not at the bottom as a repr
+      const sched = schedulingFailures(err.message);
+      if (sched.length) showErrors({ targets: sched.map((f) => `${f.target}: ${f.reason}`).join('\n') });
+      else showErrors(err.fieldErrors || {}, err.message);
     } finally {
       submit.disabled = false;
     }
@@ -145,7 +165,7 @@ async function loadChoices(el) {
     el.targetBoxes.replaceChildren(...(nodes.length ? nodes.flatMap((n) => {
       const zones = numaZones(n);
       return [h('label', { class: 'target' }, h('input', { type: 'checkbox', value: n.hostname }), ` ${n.hostname} `,
-        h('span', { class: 'muted' }, `(${n.available_cores ?? '?'} of ${n.total_cores} cores free)`)),
+        h('span', { class: 'muted' }, `(${n.available_cores ?? '?'} of ${plural(n.total_cores, 'core')} free)`)),
       ...zones.map((z) => h('label', { class: 'target numa' }, h('input', { type: 'checkbox', value: `${n.hostname}:${z.id}` }),
         ` ${n.hostname}:${z.id} `, h('span', { class: 'muted' }, `(${z.cores.length} cores, ${formatBytes(z.memory_bytes)})`)))];
     }) : [h('span', { class: 'muted' }, 'No node is online.')]));

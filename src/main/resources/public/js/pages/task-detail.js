@@ -12,7 +12,11 @@ export function mount(view, { params, setTitle }) {
   setTitle(`Task ${id}`);
   const errors = h('p', { class: 'error', hidden: true });
   const badge = statusBadge();
-  const poll = new Poller(refresh, 2000, (e) => { setText(errors, e.message); errors.hidden = false; });
+  const poll = new Poller(refresh, 2000, (e) => {
+    setText(errors, e.status === 404 ? `No task ${id}: ${e.message}` : e.message);
+    errors.hidden = false;
+    if (e.status === 404) actions.update(null); // an unknown id offers no Pause/Resume/Kill
+  });
   const actions = actionButtons(() => poll.now());
   const facts = h('dl', { class: 'facts', 'data-testid': 'task-facts' });
   const message = h('p', { class: 'error-message', hidden: true, 'data-testid': 'task-error' });

@@ -10,6 +10,8 @@ import { actionButtons, STATUSES, statusBadge, updateBadge } from '../task-actio
 import { openSubmitDialog } from './submit-form.js';
 
 const PAGE_SIZE = 50;
+/** Columns that narrow windows hide (css: .tasks .opt). */
+const OPTIONAL = ['Memory', 'Run time'];
 
 export function mount(view, { query, navigate }) {
   const state = {
@@ -38,7 +40,8 @@ export function mount(view, { query, navigate }) {
     h('div', { class: 'toolbar chips' }, allChip, chips, batchTag),
     errors,
     h('table', { class: 'grid-table tasks' },
-      h('thead', {}, h('tr', {}, ['Task', 'Command', 'Status', 'Node', 'Cores', 'Memory', 'Submitted', 'Run time', ''].map((c) => h('th', {}, c)))),
+      h('thead', {}, h('tr', {}, ['Task', 'Command', 'Status', 'Node', 'Cores', 'Memory', 'Submitted', 'Run time', '']
+        .map((c) => h('th', { class: OPTIONAL.includes(c) ? 'opt' : null }, c)))),
       rows),
     empty,
     h('div', { class: 'pager' }, prev, pageInfo, next),
@@ -117,7 +120,7 @@ function createRow(t, navigate, refresh) {
   const tr = h('tr', { class: 'clickable', 'data-task': t.task_id },
     h('td', {}, h('a', { href: `/tasks/${t.task_id}`, class: 'mono' }, t.task_id)),
     h('td', { class: 'cmd mono' }), h('td', {}, statusBadge()), h('td', {}), h('td', { class: 'num' }),
-    h('td', { class: 'num' }), h('td', {}), h('td', { class: 'num' }), h('td', {}, actions.el));
+    h('td', { class: 'num opt' }), h('td', {}), h('td', { class: 'num opt' }), h('td', {}, actions.el));
   tr._actions = actions;
   tr.addEventListener('click', (e) => { if (!e.target.closest('a,button')) navigate(`/tasks/${t.task_id}`); });
   return tr;
@@ -126,7 +129,7 @@ function createRow(t, navigate, refresh) {
 function updateRow(tr, t) {
   const td = tr.cells;
   const cmd = commandLine(t);
-  setText(td[1], truncate(cmd, 60));
+  setText(td[1], truncate(cmd, 200));
   td[1].title = cmd;
   updateBadge(td[2].firstChild, t);
   td[2].title = t.error_message || ''; // why it failed, without opening the task

@@ -36,6 +36,89 @@ class DemoAndLauncherIT {
                 .contains("http://127.0.0.1:" + port + "/").contains("--list-nodes");
         assertThat(tmp.resolve("d/cluster.db")).exists();
         assertThat(tmp.resolve("d/demo.toml")).exists();
+        assertThat(r.out() + r.err()).doesNotContain("ERROR", "Exception");
+    }
+
+    /**
+     * The demo as a person uses it: every command it prints under "Try:" works as printed while it serves, and
+     * SIGTERM (as Ctrl-C) stops it with exit 0 and kills its unfinished tasks (none is left under PID 1).
+     */
+    @Test void everyExampleTheDemoPrintsWorksAndStoppingItKillsItsTasks() throws Exception {
+        int port = Cluster.freePort();
+        ProcessBuilder pb = new ProcessBuilder(bin("hakuriver"), "demo", "--data", tmp.resolve("d").toString(), "--port", String.valueOf(port))
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("demo.log").toFile());
+        pb.environment().put("HAKURIVER_JAR", Env.jar().toString());
+        pb.environment().put("HOME", tmp.toString());
+        Process demo = pb.start();
+        try {
+            Cluster.await(java.time.Duration.ofSeconds(90), "the demo to serve", () -> Files.readString(tmp.resolve("demo.log")).contains("Serving until Ctrl-C"));
+            String log = Files.readString(tmp.resolve("demo.log"));
+            assertThat(log).doesNotContain("ERROR");
+            List<String> examples = log.lines().dropWhile(l -> !l.equals("Try:")).skip(1).takeWhile(l -> l.startsWith("  "))
+                    .map(String::trim).toList();
+            assertThat(examples).hasSizeGreaterThanOrEqualTo(5).allMatch(l -> l.startsWith(Path.of("bin").toAbsolutePath() + "/hakuriver.client "));
+            for (String example : examples) {
+                Cluster.Result r = run(tmp, List.of("sh", "-c", example));
+                assertThat(r.exit()).as(example + "\n" + r).isZero();
+                assertThat(r.err()).as(example).doesNotContain("Error");
+                if (example.contains("--wait -- echo hello")) assertThat(r.out()).contains("completed on node1 (exit code 0)");
+            }
+            demo.destroy(); // SIGTERM, as systemctl stop; Ctrl-C (SIGINT) takes the same path
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(Files.readString(tmp.resolve("demo.log"))).isZero();
+            assertThat(Files.readString(tmp.resolve("demo.log"))).contains("Killing the demo's 1 unfinished task", "HakuRiver demo stopped.");
+            // the `sleep 60` example is gone with it
+            Thread.sleep(500);
+            assertThat(tasksOf(tmp.resolve("d/shared"))).as("task processes of the demo still running").isEmpty();
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    /** Live processes whose environment says they are tasks of the cluster with this shared dir. */
+    private static List<Long> tasksOf(Path shared) throws Exception {
+        String marker = "HAKURIVER_SHARED_DIR=" + shared + "\0";
+        List<Long> pids = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                try {
+                    if (new String(Files.readAllBytes(p.resolve("environ")), java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (java.io.IOException gone) { /* exited meanwhile */ }
+            }
+        }
+        return pids;
+    }
+
+    @Test void launchersWorkThroughSymlinks() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("bin"));
+        Files.createSymbolicLink(home.resolve("hakuriver.client"), Path.of(bin("hakuriver.client")));
+        Files.createSymbolicLink(home.resolve("hakuriver"), Path.of(bin("hakuriver")));
+        Cluster.Result v = run(tmp, List.of(home.resolve("hakuriver.client").toString(), "--version"));
+        assertThat(v.exit()).as(v.toString()).isZero();
+        assertThat(v.out()).contains("HakuRiver (JVM)");
+        Cluster.Result u = run(tmp, List.of(home.resolve("hakuriver").toString(), "--version"));
+        assertThat(u.exit()).as(u.toString()).isZero();
+    }
+
+    @Test void aDashDashWithoutCommandIsAUsageError() throws Exception {
+        Cluster.Result r = run(tmp, List.of(bin("hakuriver.client"), "--"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no command after '--'");
+        Cluster.Result help = run(tmp, List.of(bin("hakuriver.client")));
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage:");
+    }
+
+    @Test void completionScriptIsValidBash() throws Exception {
+        Cluster.Result r = run(tmp, List.of(bin("hakuriver"), "completion"));
+        assertThat(r.exit()).isZero();
+        Path script = Files.writeString(tmp.resolve("c.sh"), r.out());
+        Cluster.Result check = run(tmp, List.of("bash", "-c", "source " + script + " && COMP_WORDS=(hakuriver.client --list-n) COMP_CWORD=1"
+                + " COMP_LINE='hakuriver.client --list-n' && _complete_hakuriver.client 2>/dev/null; echo \"${COMPREPLY[@]}\""));
+        assertThat(check.out().trim()).isEqualTo("--list-nodes");
     }
 
     @Test void launchersRunTheirSubCommand() throws Exception {

@@ -113,4 +113,20 @@ class ConfigLoaderTest {
         assertThat(fromFile.timing()).isEqualTo(builtIn.timing());
         assertThat(warnings).isEmpty();
     }
+
+    @Test
+    void defaultRunnerNameIsUniquePerPort() throws Exception {
+        // the guide's runner1.toml / runner2.toml: same machine, ports 8001 and 8002, no [runner] name
+        String host = io.hakuriver.util.HostInfo.hostname();
+        assertThat(loader(Map.of()).loadText("[network]\nrunner_port = 8001\n", tmp.resolve("r1.toml")).runnerName()).isEqualTo(host);
+        assertThat(loader(Map.of()).loadText("[network]\nrunner_port = 8002\n", tmp.resolve("r2.toml")).runnerName()).isEqualTo(host + "-8002");
+        assertThat(loader(Map.of()).loadText("[network]\nrunner_port = 8002\n[runner]\nname = \"gpu1\"\n", tmp.resolve("r3.toml")).runnerName())
+                .isEqualTo("gpu1");
+    }
+
+    @Test
+    void defaultContainerNullMeansNoContainer() throws Exception {
+        assertThat(loader(Map.of()).loadText("[docker]\ndefault_container_name = \"NULL\"\n", tmp.resolve("d.toml")).docker().defaultContainerName()).isNull();
+        assertThat(loader(Map.of()).load(null).docker().defaultContainerName()).isEqualTo("hakuriver-base");
+    }
 }

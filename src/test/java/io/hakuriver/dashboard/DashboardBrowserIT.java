@@ -3,6 +3,8 @@ package io.hakuriver.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.testsupport.Cluster;
 import io.hakuriver.testsupport.Env;
+import io.hakuriver.testsupport.Preconditions;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.hakuriver.util.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * Order matters: the last test stops the Runner.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(Preconditions.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
     private static final String RUNNER = "dash-runner";
@@ -56,12 +59,16 @@ class DashboardBrowserIT {
     private Cluster cluster;
     private String baseUrl;
 
-    @BeforeAll
-    void startCluster() throws Exception {
+    /** Run by {@link Preconditions} before the class: a missing part skips it with the reason in the report. */
+    static void preconditions() {
         Env.require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Debian's Chromium (/usr/bin/chromium)");
         Env.require(Env.run("node", "--version") == 0, "Node.js (node)");
-        Env.require(Files.isDirectory(browserDir.resolve("node_modules/playwright-core")),
+        Env.require(Files.isDirectory(Path.of("tests-browser/node_modules/playwright-core").toAbsolutePath()),
                 "playwright-core in tests-browser/node_modules (npm ci)");
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception {
         Env.jar();
         cluster = Cluster.start(Files.createTempDirectory("hakuriver-dash-it"), token, """
 
@@ -112,9 +119,13 @@ class DashboardBrowserIT {
     void dockerPageContainerTerminalAndTarball() throws Exception {
         Env.requireDockerImage(DOCKER_IMAGE);
         String env = "dash-it-" + Long.toString(System.nanoTime(), 36);
+        // a container of someone else on the same engine (created, never started): the page must not list it
+        String foreign = env + "-foreign";
+        assertThat(Env.run("docker", "create", "--name", foreign, "--label", "hakuriver.test=dashboard-it", DOCKER_IMAGE, "true")).isZero();
         try {
-            runScript("docker-flow.mjs", Duration.ofMinutes(5), Map.of("DOCKER_ENV", env, "DOCKER_IMAGE", DOCKER_IMAGE));
+            runScript("docker-flow.mjs", Duration.ofMinutes(5), Map.of("DOCKER_ENV", env, "DOCKER_IMAGE", DOCKER_IMAGE, "FOREIGN_CONTAINER", foreign));
         } finally {
+            Env.run("docker", "rm", "-f", foreign);
             // The Host created these (it cannot label them for us): remove them by their exact names.
             Env.run("docker", "rm", "-f", env);
             for (String ref : dockerLines("docker", "image", "ls", "--filter", "reference=hakuriver/" + env, "--format", "{{.Repository}}:{{.Tag}}")) {
@@ -126,6 +137,7 @@ class DashboardBrowserIT {
     @Test @Order(4)
     void thousandTasksAndTwentyNodesStayResponsive() throws Exception {
         registerFakeNodes();
+        runScript("hero.mjs", Duration.ofMinutes(2)); // the README's picture: healthy, before the flood of failed tasks
         submitMany();
         await("all " + SCALE_TASKS + " tasks visible").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Long.parseLong(get("/tasks?limit=1").headers().firstValue("X-Total-Count").orElse("0")) >= SCALE_TASKS);
@@ -164,7 +176,7 @@ class DashboardBrowserIT {
                     send("PUT", "/heartbeat/" + String.format("sim-node-%02d", i), """
                             {"running_tasks": [], "killed_tasks": [], "cpu_percent": %d.5, "memory_percent": %d.0,
                              "memory_used_bytes": %d, "memory_total_bytes": 68719476736}""".formatted(
-                            (i * 7) % 100, (i * 5) % 100, (long) ((i * 5) % 100) * 687194767L));
+                            (i * 7) % 100, 10 + (i * 3) % 55, (long) (10 + (i * 3) % 55) * 687194767L));
                 } catch (Exception ignored) { /* the next beat retries */ }
             }
         }, 0, 1, TimeUnit.SECONDS);

@@ -87,7 +87,55 @@ class InitCommandTest {
         // the reviewed files stay; an edited one is not overwritten silently
         Files.writeString(outDir.resolve("hakuriver-runner.service"), "edited");
         assertThat(run("init", "service", "--runner", "--config", cfg.toString(), "--jar", "/opt/h.jar", "--output-dir", outDir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("exists with different content");
+        assertThat(err.toString()).contains("was edited or written by hand; left unchanged", "--force");
         assertThat(outDir.resolve("hakuriver-runner.service")).hasContent("edited");
+        // with --force it is replaced and the edited one kept
+        assertThat(run("init", "service", "--runner", "--force", "--config", cfg.toString(), "--jar", "/opt/h.jar", "--output-dir", outDir.toString())).isZero();
+        assertThat(outDir.resolve("hakuriver-runner.service")).content().contains("KillMode=process");
+        try (var s = Files.list(outDir)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("hakuriver-runner.service.bak-"))).singleElement()
+                    .satisfies(p -> assertThat(p).hasContent("edited"));
+        }
+    }
+
+    @Test
+    void regeneratingAfterAConfigChangeNeedsNoForceWhenNobodyEditedTheUnit() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Path cfg = dir.resolve("c.toml");
+        Files.writeString(cfg, "[paths]\nshared_dir = \"" + shared + "\"\n");
+        Path outDir = dir.resolve("units");
+        assertThat(run("init", "service", "--host", "--config", cfg.toString(), "--jar", "/opt/h.jar", "--output-dir", outDir.toString())).isZero();
+        Path other = Files.createDirectories(dir.resolve("shared2"));
+        Files.writeString(cfg, "[paths]\nshared_dir = \"" + other + "\"\n");
+        out.reset();
+        assertThat(run("init", "service", "--host", "--config", cfg.toString(), "--jar", "/opt/h.jar", "--output-dir", outDir.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Updated " + outDir.resolve("hakuriver-host.service"), "not edited");
+        assertThat(outDir.resolve("hakuriver-host.service")).content().contains("WorkingDirectory=" + other);
+    }
+
+    @Test
+    void dockerFlagWritesWantsAndExplainsWhenDockerIsMissing() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Path cfg = dir.resolve("c.toml");
+        Files.writeString(cfg, "[paths]\nshared_dir = \"" + shared + "\"\n");
+        assertThat(run("init", "service", "--runner", "--docker", "--config", cfg.toString(), "--jar", "/opt/h.jar",
+                "--output-dir", dir.resolve("u").toString())).isZero();
+        assertThat(dir.resolve("u/hakuriver-runner.service")).content().contains("Wants=docker.service").doesNotContain("Requires=docker");
+        if (!DockerUnit.present()) assertThat(err.toString()).contains("docker.service is not installed", "Requires=docker.service");
+    }
+
+    @Test
+    void helpHasNoPicocliFormatWarnings() {
+        assertThat(run("init", "service", "--help")).isZero();
+        assertThat(out.toString() + err.toString()).doesNotContain("picocli WARN").contains("e.g. 200% (100%");
+    }
+
+    @Test
+    void configWritesAbsolutePaths() throws Exception {
+        Path cfg = dir.resolve("sub/config.toml");
+        assertThat(run("init", "config", "--path", cfg.toString())).isZero();
+        assertThat(cfg).content().contains("shared_dir = \"" + dir.resolve("sub/shared") + "\"",
+                "local_temp_dir = \"" + dir.resolve("sub/temp") + "\"", "db_file = \"" + dir.resolve("sub/cluster_management.db") + "\"");
     }
 }

@@ -199,7 +199,18 @@ class SystemdE2EIT {
                 """).ok();
         // --install: init copies the unit and runs daemon-reload itself (and keeps the reviewed copy)
         assertThat(ct.sh("cd /root && " + ct.hakuriver("init service --template --runner-config /etc/hakuriver/config.toml --output-dir /root/tmpl --install")).ok().out())
-                .contains("Installed /etc/systemd/system/hakuriver-runner@.service", "Ran systemctl daemon-reload");
+                .contains("Wrote /etc/systemd/system/hakuriver-runner@.service", "Ran systemctl daemon-reload");
+        // the same again: our own unedited unit, nothing to do; a hand-tuned one is never replaced without --force
+        String again = "cd /root && " + ct.hakuriver("init service --template --runner-config /etc/hakuriver/config.toml --output-dir /root/tmpl --install");
+        assertThat(ct.sh(again).ok().out()).contains("Unchanged /etc/systemd/system/hakuriver-runner@.service");
+        ct.sh("sed -i 's/^RestartSec=5/RestartSec=7/' /etc/systemd/system/hakuriver-runner@.service").ok();
+        SystemdContainer.Result refused = ct.sh(again);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.out()).contains("/etc/systemd/system/hakuriver-runner@.service exists and was edited or written by hand; nothing installed");
+        assertThat(ct.sh("grep -c RestartSec=7 /etc/systemd/system/hakuriver-runner@.service").out().trim()).isEqualTo("1");
+        assertThat(ct.sh(again + " --force").ok().out()).contains("the old file is kept as /etc/systemd/system/hakuriver-runner@.service.bak-");
+        assertThat(ct.sh("grep -l RestartSec=7 /etc/systemd/system/hakuriver-runner@.service.bak-*").ok().out()).isNotBlank();
+        ct.sh("systemctl daemon-reload").ok();
         assertThat(ct.sh("cat /root/tmpl/hakuriver-runner@.service").out()).contains("--config /etc/hakuriver/runner-%i.toml");
         assertThat(ct.sh("cat /etc/systemd/system/hakuriver-runner@.service").out()).contains("--config /etc/hakuriver/runner-%i.toml");
         ct.sh("systemctl enable --now hakuriver-runner@1.service hakuriver-runner@2.service", Duration.ofSeconds(120)).ok();
@@ -310,11 +321,64 @@ class SystemdE2EIT {
         SystemdContainer.Result r = ct.sh(ct.hakuriver("init service --runner --config /etc/hakuriver/gone.toml --output-dir /root/gone2"));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).contains("Error: Configuration file not found: /etc/hakuriver/gone.toml");
-        // --docker on a node without Docker
-        ct.sh("cd /root && " + ct.hakuriver("init service --runner --docker --config /etc/hakuriver/config.toml --output-dir /root/dock")
-                + " && cp /root/dock/hakuriver-runner.service /etc/systemd/system/hakuriver-runner.service && systemctl daemon-reload").ok();
+        // --docker on a node without Docker: init explains, and the unit (Wants=, not the guide's Requires=) still starts
+        SystemdContainer.Result gen = ct.sh("cd /root && " + ct.hakuriver("init service --runner --docker --config /etc/hakuriver/config.toml --output-dir /root/dock")).ok();
+        assertThat(gen.out()).contains("docker.service is not installed on this machine", "Requires=docker.service");
+        ct.sh("cp /root/dock/hakuriver-runner.service /etc/systemd/system/hakuriver-runner.service && systemctl daemon-reload").ok();
+        ct.sh("systemctl start hakuriver-runner.service", Duration.ofSeconds(120)).ok();
+        assertThat(ct.sh("systemctl is-active hakuriver-runner.service").out().trim()).isEqualTo("active");
+        ct.sh("systemctl stop hakuriver-runner.service").ok();
+        // the guide's Requires= itself: this is what it did
+        ct.sh("sed -i 's/^Wants=docker.service/Requires=docker.service/' /etc/systemd/system/hakuriver-runner.service && systemctl daemon-reload").ok();
         SystemdContainer.Result dock = ct.sh("systemctl start hakuriver-runner.service");
         assertThat(dock.exit()).isNotZero();
         assertThat(dock.out()).contains("Failed to start hakuriver-runner.service: Unit docker.service not found.");
+    }
+
+    @Test @Order(11)
+    void theGuidesHandWrittenUnitStopsCleanlyAndItsHardeningLinesNameTheMissingPath() throws Exception {
+        // the guide's Host unit as written (no SuccessExitStatus=), on its own port and database
+        ct.sh("""
+                sed 's#^host_port = .*#host_port = 8110#; s#^db_file = .*#db_file = "/srv/hakuriver/guide-db/cluster.db"#' \
+                    /etc/hakuriver/config.toml > /etc/hakuriver/guide.toml
+                mkdir -p /srv/hakuriver/guide-db
+                cat > /etc/systemd/system/hakuriver-guide.service <<EOF
+                [Unit]
+                Description=HakuRiver Host Server
+                After=network.target
+
+                [Service]
+                Type=simple
+                User=root
+                Group=root
+                WorkingDirectory=/srv/hakuriver/shared
+                ExecStart=%s host --config /etc/hakuriver/guide.toml
+                Restart=on-failure
+                RestartSec=5
+
+                [Install]
+                WantedBy=multi-user.target
+                EOF
+                systemctl daemon-reload && systemctl start hakuriver-guide.service
+                """.formatted(ct.hakuriver("").trim())).ok();
+        await().atMost(Duration.ofSeconds(120)).until(() -> ct.sh("journalctl -u hakuriver-guide.service --no-pager -o cat").out()
+                .contains("HakuRiver Host serving on"));
+        ct.sh("systemctl stop hakuriver-guide.service").ok();
+        assertThat(ct.sh("systemctl is-active hakuriver-guide.service").out().trim()).isEqualTo("inactive"); // not "failed" (143)
+        assertThat(show("hakuriver-guide.service", "ExecMainStatus")).isEqualTo("0");
+
+        // the guide's four hardening lines, without ReadWritePaths=: the Host names the directory and the line to add
+        ct.sh("""
+                mkdir -p /etc/systemd/system/hakuriver-guide.service.d
+                printf '[Service]\\nProtectSystem=strict\\nProtectHome=read-only\\nPrivateTmp=true\\nNoNewPrivileges=true\\n' \
+                    > /etc/systemd/system/hakuriver-guide.service.d/harden.conf
+                systemctl daemon-reload && systemctl start hakuriver-guide.service
+                """).ok();
+        // (the guide's unit has no RestartPreventExitStatus=2, so systemd keeps retrying it every 5 s)
+        await().atMost(Duration.ofSeconds(120)).until(() -> show("hakuriver-guide.service", "ExecMainStatus").equals("2"));
+        assertThat(ct.sh("journalctl -u hakuriver-guide.service --no-pager -o cat").out())
+                .contains("cannot write to /srv/hakuriver/guide-db: Read-only file system", "ReadWritePaths=/srv/hakuriver/guide-db");
+        ct.sh("systemctl stop hakuriver-guide.service; systemctl reset-failed hakuriver-guide.service;"
+                + " rm -r /etc/systemd/system/hakuriver-guide.service* && systemctl daemon-reload").ok();
     }
 }

@@ -36,16 +36,19 @@ class UnitFileGeneratorTest {
                 User=alice
                 Group=alice
                 WorkingDirectory=/srv/shared
-                ExecStart=/usr/lib/jvm/java-17-openjdk-amd64/bin/java -XX:+UseSerialGC -Xss512k -jar /opt/hakuriver/hakuriver.jar host --config /etc/hakuriver/host.toml
+                ExecStart=/usr/lib/jvm/java-17-openjdk-amd64/bin/java FLAGS -jar /opt/hakuriver/hakuriver.jar host --config /etc/hakuriver/host.toml
                 Restart=on-failure
                 RestartSec=5
                 SuccessExitStatus=143
                 RestartPreventExitStatus=2
                 Environment="PATH=/usr/local/bin:/usr/bin:/bin"
+                Environment="MALLOC_ARENA_MAX=2"
 
                 [Install]
                 WantedBy=multi-user.target
-                """);
+                """.replace("FLAGS", String.join(" ", io.hakuriver.util.JvmOptions.load().daemonFlags("host"))));
+        // the launcher's flags (bin/jvm.options), with the daemon's own heap and exit on OOM
+        assertThat(u).contains(" -XX:+ExitOnOutOfMemoryError ", " -Xmx96m ");
     }
 
     @Test
@@ -68,7 +71,8 @@ class UnitFileGeneratorTest {
         Options o = opts(false, true, 20, Path.of("/etc/hakuriver/env"), false, true, "200%", "4G", "alice");
         String runner = UnitFileGenerator.runnerService(o);
         assertThat(runner).contains("Type=notify\n", "WatchdogSec=20\n", "TimeoutAbortSec=10\n", "EnvironmentFile=/etc/hakuriver/env\n", "CPUQuota=200%\n",
-                "MemoryMax=4G\n", "After=network.target docker.service\n", "Requires=docker.service\n");
+                "MemoryMax=4G\n", "After=network.target docker.service\n", "Wants=docker.service\n").doesNotContain("Requires=docker");
+        assertThat(runner).contains(" -Xmx32m ");
         // --docker concerns the Runner only
         assertThat(UnitFileGenerator.hostService(o)).doesNotContain("docker.service");
         // a watchdog needs sd_notify, so it implies Type=notify

@@ -23,14 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with no output at all (it exits 0 on warnings, so output is the failure signal). Runs the shaded jar as a user would;
  * systemd need not be PID 1.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.hakuriver.testsupport.Preconditions.class)
 class UnitFileVerifyIT {
     static final Path ANALYZE = Path.of("/usr/bin/systemd-analyze");
     @TempDir static Path base;
     static Path config;
 
+    /** Run by {@link io.hakuriver.testsupport.Preconditions}: a missing systemd-analyze skips the class with the reason reported. */
+    static void preconditions() {
+        Env.require(Files.isExecutable(ANALYZE), "systemd-analyze (apt-get install systemd; scripts/testenv/systemd-image.sh installs it)");
+    }
+
     @BeforeAll
     static void config() throws Exception {
-        Env.require(Files.isExecutable(ANALYZE), "systemd-analyze (apt-get install systemd; scripts/testenv/systemd-image.sh installs it)");
         Path shared = Files.createDirectories(base.resolve("shared"));
         Files.createDirectories(base.resolve("db"));
         Files.createDirectories(base.resolve("temp"));

@@ -61,6 +61,8 @@ public final class Cluster implements AutoCloseable {
     public static Cluster start(Path dir) throws Exception { return start(dir, null, null); }
 
     public Path hostConfig() { return dir.resolve("host.toml"); }
+    /** The Host's JVM (e.g. to SIGSTOP it); null while stopped. */
+    public Process hostProcess() { return host; }
     public String hostUrl() { return "http://127.0.0.1:" + hostPort; }
     public HostClient client() { return new HostClient(hostUrl(), token); }
     public Path sharedDir() { return dir.resolve("shared"); }

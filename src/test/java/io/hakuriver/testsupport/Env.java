@@ -18,8 +18,15 @@ public final class Env {
     public static void require(boolean present, String what) {
         if (inCi()) {
             if (!present) throw new AssertionError(what + " is required in CI (CI=true) but is missing: .ci/run must provision it");
-        } else {
-            Assumptions.assumeTrue(present, what + " not available here; skipped (set CI=true to make this a failure)");
+        } else if (!present) {
+            String reason = what + " not available here; skipped (set CI=true to make this a failure)";
+            // Surefire prints "Tests run: 0, Skipped: 0" for a class skipped in @BeforeAll, without the reason:
+            // say it on the console too, naming the class
+            String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                    .map(f -> f.getDeclaringClass().getSimpleName()).filter(c -> c.endsWith("IT") || c.endsWith("Test"))
+                    .findFirst().orElse("a test class"));
+            System.err.println("[SKIPPED] " + caller + ": " + reason);
+            Assumptions.assumeTrue(false, reason);
         }
     }
 
