@@ -92,8 +92,6 @@ public final class Cluster implements AutoCloseable {
         awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
     }
 
-    public Process hostProcess() { return host; }
-
     /** Sends a signal by name (STOP, CONT, KILL…) to a process of this cluster. */
     public static void signal(Process p, String sig) throws Exception {
         Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).inheritIO().start();
