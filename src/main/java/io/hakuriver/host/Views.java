@@ -41,6 +41,7 @@ public final class Views {
         m.put("privileged", t.privileged);
         m.put("additional_mounts", t.additionalMounts);
         m.put("max_running", t.maxRunning);
+        m.put("dispatch_attempts", t.dispatchAttempts); // starts a runner could not take (busy, restarting): queued again
         return m;
     }
 

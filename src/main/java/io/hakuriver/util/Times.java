@@ -20,6 +20,16 @@ public final class Times {
 
     public static String now() { return format(Instant.now()); }
 
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    /**
+     * What the original Runner sends (Python's naive {@code datetime.now().isoformat()}): local time, no offset.
+     * A v0.1 Host stores an offset it is sent and then cannot read it back; every Host reads this form.
+     */
+    public static String local(Instant t) { return t == null ? null : LOCAL.format(LocalDateTime.ofInstant(t, ZoneId.systemDefault())); }
+
+    public static String localNow() { return local(Instant.now()); }
+
     /** Parses ISO-8601 with or without offset (naive values are the sender's local time, as in the original). */
     public static Instant parse(String s) {
         if (s == null || s.isBlank()) return null;
