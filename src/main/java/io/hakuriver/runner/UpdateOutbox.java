@@ -28,8 +28,12 @@ import java.util.function.Predicate;
 public final class UpdateOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpdateOutbox.class);
 
-    /** One undelivered update: its file, or (when the file could not be written) the update itself. */
-    private record Pending(long taskId, Path file, UpdateRequest unsaved) {}
+    /**
+     * One undelivered update: its task, and the update itself only when its file could not be written. The file's
+     * name follows from the sequence number and the task, so thousands of pending updates (a burst the Host has not
+     * acknowledged yet) cost tens of bytes each.
+     */
+    private record Pending(long taskId, UpdateRequest unsaved) {}
 
     private final Path dir;
     private final Predicate<UpdateRequest> deliver;
@@ -60,7 +64,9 @@ public final class UpdateOutbox implements AutoCloseable {
                 int dash = n.indexOf('-');
                 try {
                     long sq = Long.parseLong(n.substring(0, dash));
-                    index.put(sq, new Pending(Long.parseLong(n.substring(dash + 1, n.length() - ".json".length())), p, null));
+                    long task = Long.parseLong(n.substring(dash + 1, n.length() - ".json".length()));
+                    if (!file(sq, task).equals(p)) throw new IllegalArgumentException("not our name");
+                    index.put(sq, new Pending(task, null));
                 } catch (RuntimeException e) {
                     log.warn("ignoring unexpected file {} in the update outbox", p);
                 }
@@ -72,17 +78,17 @@ public final class UpdateOutbox implements AutoCloseable {
 
     public void add(UpdateRequest u) {
         long n = seq.incrementAndGet();
-        Path tmp = dir.resolve(String.format("%016d-%d.json.tmp", n, u.taskId()));
-        Path target = dir.resolve(String.format("%016d-%d.json", n, u.taskId()));
+        Path target = file(n, u.taskId());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Pending p;
         try {
             Files.write(tmp, Json.bytes(u));
             try { Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); }
             catch (AtomicMoveNotSupportedException e) { Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING); }
-            p = new Pending(u.taskId(), target, null);
+            p = new Pending(u.taskId(), null);
         } catch (IOException e) {
             log.error("cannot persist update for task {} in {}: {} — delivering from memory only", u.taskId(), dir, e.toString());
-            p = new Pending(u.taskId(), null, u);
+            p = new Pending(u.taskId(), u);
         }
         index.put(n, p);
         synchronized (signal) { signal.notifyAll(); }
@@ -111,9 +117,9 @@ public final class UpdateOutbox implements AutoCloseable {
                     synchronized (signal) { if (index.isEmpty() && running) signal.wait(1000); }
                     continue;
                 }
-                UpdateRequest u = read(next.getValue());
+                UpdateRequest u = read(next.getKey(), next.getValue());
                 if (u == null || deliver.test(u)) {
-                    if (next.getValue().file() != null) Files.deleteIfExists(next.getValue().file());
+                    if (next.getValue().unsaved() == null) Files.deleteIfExists(file(next.getKey(), next.getValue().taskId()));
                     index.remove(next.getKey());
                     backoff = 200;
                     continue;
@@ -132,18 +138,21 @@ public final class UpdateOutbox implements AutoCloseable {
     }
 
     /** The update behind an index entry; null (dropped, with a log line) when its file is gone or unreadable. */
-    private UpdateRequest read(Pending p) throws IOException {
-        if (p.file() == null) return p.unsaved();
+    private UpdateRequest read(long seq, Pending p) throws IOException {
+        if (p.unsaved() != null) return p.unsaved();
+        Path f = file(seq, p.taskId());
         try {
-            return Json.read(Files.readString(p.file()), UpdateRequest.class);
+            return Json.read(Files.readString(f), UpdateRequest.class);
         } catch (NoSuchFileException e) {
-            log.warn("update file {} disappeared; skipping it", p.file());
+            log.warn("update file {} disappeared; skipping it", f);
             return null;
         } catch (IllegalArgumentException e) {
-            log.error("update file {} is unreadable ({}); dropping it", p.file(), e.getMessage());
+            log.error("update file {} is unreadable ({}); dropping it", f, e.getMessage());
             return null;
         }
     }
+
+    private Path file(long seq, long taskId) { return dir.resolve(String.format("%016d-%d.json", seq, taskId)); }
 
     /** Waits until every queued update was delivered (or the timeout passes); true when empty. */
     public boolean drain(long timeoutMs) throws InterruptedException {
