@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,10 +58,16 @@ final class RunnerHttp implements AutoCloseable {
     private final Auth auth;
     private final long maxBody;
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
+    /**
+     * Request bodies being read or handled, in KiB, at most one body of the maximum size: four threads each parsing
+     * a maximal body would need several times a small Runner's heap. Fair, so a large body is not starved by small ones.
+     */
+    private final Semaphore bodyKiB;
 
     RunnerHttp(String bindIp, int port, Auth auth, long maxBody) throws IOException {
         this.auth = auth;
         this.maxBody = maxBody;
+        this.bodyKiB = new Semaphore(kib(maxBody), true);
         // read once, when the JDK server's configuration class loads: set before the first server is created
         defaultProperty("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
         defaultProperty("sun.net.httpserver.maxIdleConnections", MAX_CONNECTIONS);
@@ -129,26 +136,44 @@ final class RunnerHttp implements AutoCloseable {
             return new Response(405, Map.of("detail", "Method Not Allowed"), Map.of("Allow", String.join(", ", byMethod.keySet())));
         }
         if (ex.getRequestMethod().equals("GET")) return route.handle(Json.MAPPER.missingNode(), 0);
-        byte[] body = readBody(ex);
-        JsonNode json;
-        try {
-            json = body.length == 0 ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            return Response.error(400, "Malformed JSON: " + e.getOriginalMessage());
+        long declared = declaredLength(ex);
+        int permits = kib(declared < 0 ? maxBody : declared); // an undeclared (chunked) length may reach the limit
+        if (!bodyKiB.tryAcquire(permits, 2, TimeUnit.SECONDS)) {
+            return new Response(429, Map.of("detail", "Runner is busy reading other large requests; send this one again later."),
+                    Map.of("Retry-After", "1"));
         }
-        return route.handle(json, body.length);
+        try {
+            byte[] body = readBody(ex);
+            JsonNode json;
+            try {
+                json = body.length == 0 ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(body);
+            } catch (JsonProcessingException e) {
+                return Response.error(400, "Malformed JSON: " + e.getOriginalMessage());
+            }
+            return route.handle(json, body.length);
+        } finally {
+            bodyKiB.release(permits);
+        }
     }
 
-    /** The body, refused with 413 beyond the limit before more than the limit is read (declared or streamed). */
-    private byte[] readBody(HttpExchange ex) throws IOException {
+    private static int kib(long bytes) { return (int) Math.max(1, (bytes + 1023) / 1024); }
+
+    /** The declared Content-Length, -1 when none; over the limit is refused with 413 before anything is read. */
+    private long declaredLength(HttpExchange ex) {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBody) throw tooLarge();
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Invalid Content-Length '" + declared + "'.");
-            }
+        if (declared == null) return -1;
+        long n;
+        try {
+            n = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid Content-Length '" + declared + "'.");
         }
+        if (n > maxBody) throw tooLarge();
+        return n;
+    }
+
+    /** The body; a streamed one is refused with 413 once it passes the limit. */
+    private byte[] readBody(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes((int) maxBody + 1);
             if (b.length > maxBody) throw tooLarge();
