@@ -41,8 +41,12 @@ public final class RunnerAgent {
     static final int START_THREADS = 3;
     /** Starts accepted but not yet done; beyond this /run answers 429 (the Host's in-flight bound should be lower). */
     static final int START_QUEUE = 256;
-    /** Request bytes behind the queued starts (a queued start keeps its command, arguments and environment). */
-    static final long START_QUEUE_BYTES = 8L * 1024 * 1024;
+    /**
+     * Request bytes behind the queued starts (a queued start keeps its command, arguments and environment): one
+     * request of the maximum size, which measured about 30 MiB of heap from parsing to exec together with the
+     * one behind it.
+     */
+    static final long START_QUEUE_BYTES = io.hakuriver.http.Limits.MAX_TASK_BODY_BYTES;
     private final StartQueue starts = new StartQueue(START_THREADS, START_QUEUE, START_QUEUE_BYTES);
 
     public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox) {
