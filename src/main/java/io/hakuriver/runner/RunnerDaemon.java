@@ -154,6 +154,8 @@ public final class RunnerDaemon implements AutoCloseable {
     }
 
     public RunnerDaemon start() {
+        // also for the threads the JDK starts for us (HTTP dispatcher, timers): an Error there ends the process too
+        Thread.setDefaultUncaughtExceptionHandler(Fatal.HANDLER);
         http.start();
         agent.recover();
         log.info("HakuRiver Runner '{}' serving on {}:{} (announced as {}), Host {}", name, config.network().runnerBindIp(),
