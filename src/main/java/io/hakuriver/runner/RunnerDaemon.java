@@ -45,6 +45,11 @@ public final class RunnerDaemon implements AutoCloseable {
     public RunnerDaemon(HakuConfig config) throws Exception {
         this.config = config;
         this.name = config.runnerName();
+        if (SocketActivation.offered()) {
+            // the JDK's HTTP server cannot serve on a socket it did not bind (see docs/systemd.md)
+            throw new IllegalStateException("systemd passed this Runner a listening socket (LISTEN_FDS), but only the Host"
+                    + " supports socket activation: remove the Runner's .socket unit; the Runner binds runner_port itself");
+        }
         if (!RunnerAgent.ensureDir(config.localTempDir())) {
             throw new IllegalStateException("Cannot create local_temp_dir " + config.localTempDir());
         }
@@ -57,11 +62,6 @@ public final class RunnerDaemon implements AutoCloseable {
         this.host = new HostLink(config);
         this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), host::deliver);
         this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox);
-        if (SocketActivation.offered()) {
-            // the JDK's HTTP server cannot serve on a socket it did not bind (see docs/systemd.md)
-            throw new IllegalStateException("systemd passed this Runner a listening socket (LISTEN_FDS), but only the Host"
-                    + " supports socket activation: remove the Runner's .socket unit; the Runner binds runner_port itself");
-        }
         this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
                 new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
                 .post("/run", this::run)
