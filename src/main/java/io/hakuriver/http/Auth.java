@@ -21,8 +21,13 @@ public final class Auth {
 
     /** Token from "Authorization: Bearer X", or (for WebSocket upgrades from browsers) the ?token= parameter. */
     public static String presented(Context ctx, boolean allowQuery) {
-        String h = ctx.header("Authorization");
-        if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) return h.substring(7).trim();
-        return allowQuery ? ctx.queryParam("token") : null;
+        String bearer = bearer(ctx.header("Authorization"));
+        return bearer != null || !allowQuery ? bearer : ctx.queryParam("token");
+    }
+
+    /** The token of an "Authorization: Bearer X" header value, or null. */
+    public static String bearer(String authorization) {
+        String h = authorization;
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
     }
 }

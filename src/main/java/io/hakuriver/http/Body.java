@@ -28,13 +28,13 @@ public final class Body {
         } catch (Exception e) {
             throw ApiException.validation(null, "Malformed JSON: " + firstLine(e.getMessage()), "json_invalid");
         }
-        if (n == null || !n.isObject()) throw ApiException.validation(null, "Expected a JSON object.", "model_type");
-        return new Body(n);
+        return of(n);
     }
 
-    /** A body that is already parsed, e.g. one element of a list of bodies. */
+    /** A body already parsed (a server that answers malformed JSON itself, one element of a list of bodies); empty or not an object is a 422. */
     public static Body of(JsonNode n) {
-        if (n == null || !n.isObject()) throw ApiException.validation(null, "Expected a JSON object.", "model_type");
+        if (n == null || n.isMissingNode()) throw ApiException.validation(null, "Request body is empty; expected a JSON object.", "missing");
+        if (!n.isObject()) throw ApiException.validation(null, "Expected a JSON object.", "model_type");
         return new Body(n);
     }
 

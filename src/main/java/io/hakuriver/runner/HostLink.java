@@ -14,6 +14,8 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Runner → Host calls: /register, /heartbeat/{name}, /update. */
 public final class HostLink {
@@ -70,13 +72,51 @@ public final class HostLink {
         return send("PUT", "/heartbeat/" + name, body, Duration.ofSeconds(10)).statusCode();
     }
 
-    /** Outbox delivery: true when the update is settled (acknowledged, or refused for good). */
+    /** Whether the Host has POST /updates (ours); an original Host answers 404 and gets one /update per call. */
+    private volatile boolean batches = true;
+
+    /**
+     * Outbox delivery of several updates in order: how many of them, from the first, are settled (acknowledged or
+     * refused for good). Our Host takes them in one /updates call (one lock, one transaction); an original Host
+     * gets the first one through /update.
+     */
+    public int deliverAll(List<UpdateRequest> updates) {
+        if (!batches || updates.size() == 1) return deliver(updates.get(0)) ? 1 : 0;
+        try {
+            Reply resp = send("POST", "/updates", Map.of("updates", updates), Duration.ofSeconds(30));
+            if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+                log.info("Host {} has no /updates; sending updates one by one", base);
+                batches = false;
+                return deliver(updates.get(0)) ? 1 : 0;
+            }
+            if (resp.statusCode() / 100 != 2) {
+                log.debug("{} updates not accepted yet: HTTP {}", updates.size(), resp.statusCode());
+                return 0;
+            }
+            int settled = 0;
+            for (var r : Json.tree(resp.body()).path("results")) {
+                int s = r.path("status").asInt();
+                if (s / 100 != 2 && !settles(s)) break;
+                if (s / 100 != 2) log.warn("Host refused update for task {} ({}: {}); dropping it", r.path("task_id").asLong(), s, r.path("detail").toString());
+                settled++;
+            }
+            return Math.min(settled, updates.size());
+        } catch (Exception e) {
+            log.debug("{} updates not delivered: {}", updates.size(), e.toString());
+            return 0;
+        }
+    }
+
+    /** A refusal that will never change (unknown task, invalid update): retrying would only block the outbox. */
+    private static boolean settles(int status) { return status == 404 || status == 422 || status == 400; }
+
+    /** Outbox delivery of one update: true when it is settled (acknowledged, or refused for good). */
     public boolean deliver(UpdateRequest u) {
         try {
             Reply resp = send("POST", "/update", u, Duration.ofSeconds(15));
             int s = resp.statusCode();
             if (s / 100 == 2) return true;
-            if (s == 404 || s == 422 || s == 400) {
+            if (settles(s)) {
                 log.warn("Host refused update for task {} ({}: {}); dropping it", u.taskId(), s, detail(resp.body()));
                 return true;
             }

@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The Runner's task lifecycle: accept, start through a backend, track (on disk), control, report. Every status
@@ -39,8 +37,17 @@ public final class RunnerAgent {
     private final Map<Long, RunningTask> live = new ConcurrentHashMap<>();
     /** Tasks the Host killed before or while they were starting: never start them / kill right after start. */
     private final Set<Long> cancelled = Collections.newSetFromMap(new ConcurrentHashMap<>());
-    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "task-start"); t.setDaemon(true); return t; });
+    /** Start threads: a start forks a process (or a docker/systemd-run client), more threads than cores buy nothing. */
+    static final int START_THREADS = 3;
+    /** Starts accepted but not yet done; beyond this /run answers 429 (the Host's in-flight bound should be lower). */
+    static final int START_QUEUE = 256;
+    /**
+     * Request bytes behind the queued starts (a queued start keeps its command, arguments and environment): one
+     * request of the maximum size, which measured about 30 MiB of heap from parsing to exec together with the
+     * one behind it.
+     */
+    static final long START_QUEUE_BYTES = io.hakuriver.http.Limits.MAX_TASK_BODY_BYTES;
+    private final StartQueue starts = new StartQueue(START_THREADS, START_QUEUE, START_QUEUE_BYTES);
 
     public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox) {
         this.config = config;
@@ -52,12 +59,19 @@ public final class RunnerAgent {
     public TaskTable table() { return table; }
 
     /** Outcome of a control request, mapped to HTTP by the server. */
-    public enum Result { OK, NOT_FOUND, CONFLICT, FAILED }
+    public enum Result { OK, NOT_FOUND, CONFLICT, FAILED, BUSY }
     public record Reply(Result result, String message) {}
 
-    public Reply accept(RunRequest r) {
+    /**
+     * Queues the start of a task. OK once it is queued (or definitely refused for a bad spec: reported as failed);
+     * CONFLICT for a duplicate or a task killed before it started; BUSY when the start queue is full (nothing was
+     * recorded: the Host may send it again).
+     *
+     * @param requestBytes size of the /run body, the memory the queued start holds
+     */
+    public Reply accept(RunRequest r, long requestBytes) {
         long id = r.taskId();
-        if (table.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " is already running/tracked on this node.");
+        if (table.contains(id)) return duplicate(id);
         if (cancelled.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " was killed before it started.");
         // finished here, its outcome not yet delivered: a Host that restarted sends its /run again; never rerun it
         if (outbox.pendingTaskIds().contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " already ran on this node; its outcome is being delivered.");
@@ -68,10 +82,21 @@ public final class RunnerAgent {
             report(id, "failed", null, "Task rejected by runner: " + e.getMessage(), null);
             return new Reply(Result.OK, "Task accepted for launch");
         }
-        String started = Times.now();
-        table.put(new Entry(id, null, null, State.STARTING, started));
-        starter.execute(() -> launch(spec, started));
+        if (!starts.hasRoom(requestBytes)) return busy();
+        String started = Times.localNow();
+        if (!table.add(new Entry(id, null, null, State.STARTING, started))) return duplicate(id); // a concurrent /run won
+        if (!starts.offer(requestBytes, () -> launch(spec, started))) {
+            table.remove(id);
+            return busy();
+        }
         return new Reply(Result.OK, "Task accepted for launch");
+    }
+
+    private static Reply duplicate(long id) { return new Reply(Result.CONFLICT, "Task " + id + " is already running/tracked on this node."); }
+
+    private Reply busy() {
+        return new Reply(Result.BUSY, "Runner " + config.runnerName() + " is busy: " + starts.capacity()
+                + " task starts are already queued; send the task again later.");
     }
 
     private TaskSpec spec(RunRequest r) {
@@ -107,7 +132,13 @@ public final class RunnerAgent {
 
     private void launch(TaskSpec spec, String started) {
         long id = spec.taskId();
+        if (cancelled.remove(id)) { // killed while queued
+            table.remove(id);
+            report(id, "killed", null, "Killed by host request before it started.", started);
+            return;
+        }
         ExecutionBackend backend = backends.forImage(spec.dockerImage());
+        table.setState(id, State.SPAWNING);
         RunningTask task;
         try {
             task = backend.start(spec);
@@ -132,13 +163,16 @@ public final class RunnerAgent {
     }
 
     private void watch(RunningTask task, String started) {
-        task.completion().whenComplete((outcome, err) -> {
+        // runs on the JDK's process reaper thread, whose future would keep an Error to itself
+        task.completion().whenComplete((outcome, err) -> Fatal.guard("task " + task.taskId() + " completion", () -> {
+            Error fatal = Fatal.errorIn(err);
+            if (fatal != null) throw fatal;
             boolean killedByHost = cancelled.remove(task.taskId());
             live.remove(task.taskId());
             table.remove(task.taskId());
             TaskOutcome o = err != null ? TaskOutcome.launchFailed("Backend error: " + err) : outcome;
             finish(task.taskId(), o, started, killedByHost);
-        });
+        }).run());
     }
 
     private void finish(long id, TaskOutcome o, String started, boolean killedByHost) {
@@ -156,7 +190,7 @@ public final class RunnerAgent {
 
     private void report(long id, String status, Integer exit, String message, String started) {
         boolean fin = !status.equals("running") && !status.equals("paused");
-        outbox.add(new UpdateRequest(id, status, exit, message, started, fin ? Times.now() : null));
+        outbox.add(new UpdateRequest(id, status, exit, message, started, fin ? Times.localNow() : null));
     }
 
     public Reply kill(long id) {
@@ -200,9 +234,15 @@ public final class RunnerAgent {
     /** Re-attaches to the tasks of an earlier Runner process (state file + backend discovery). */
     public void recover() {
         for (Entry e : table.all()) {
+            if (e.state() == State.STARTING) {
+                // it never left the start queue: say nothing, the Host sees it missing and queues it again
+                table.remove(e.taskId());
+                log.info("Task {} was still waiting to start when the Runner stopped; the Host will queue it again", e.taskId());
+                continue;
+            }
             if (e.handle() == null || e.backend() == null) {
                 table.remove(e.taskId());
-                report(e.taskId(), "failed", null, "Runner restarted while the task was starting; it did not start.", e.startedAt());
+                report(e.taskId(), "failed", null, "Runner restarted while the task's process was being created; it may have started, its outcome is unknown.", e.startedAt());
                 continue;
             }
             ExecutionBackend b = backends.get(e.backend());
@@ -226,7 +266,7 @@ public final class RunnerAgent {
                     long id = d.getKey();
                     if (table.contains(id)) continue;
                     b.recover(id, d.getValue()).ifPresent(t -> {
-                        String now = Times.now();
+                        String now = Times.localNow();
                         live.put(id, t);
                         table.put(new Entry(id, b.name(), t.handle(), State.RUNNING, now));
                         report(id, "running", null, null, now);
@@ -240,7 +280,7 @@ public final class RunnerAgent {
         }
     }
 
-    public List<Long> runningIds() { return table.ids(State.STARTING, State.RUNNING); }
+    public List<Long> runningIds() { return table.ids(State.STARTING, State.SPAWNING, State.RUNNING); }
     public List<Long> pausedIds() { return table.ids(State.PAUSED); }
 
     public Map<String, Object> health() {
@@ -263,6 +303,9 @@ public final class RunnerAgent {
         try { Files.createDirectories(p); return true; } catch (Exception e) { return false; }
     }
 
-    public void shutdown() { starter.shutdownNow(); }
+    public void shutdown() {
+        starts.close();
+        table.close();
+    }
 
 }

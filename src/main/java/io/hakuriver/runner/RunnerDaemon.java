@@ -1,5 +1,6 @@
 package io.hakuriver.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.api.NumaNode;
 import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.RunRequest;
@@ -7,22 +8,16 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
 import io.hakuriver.http.Body;
-import io.hakuriver.http.JacksonMapper;
+import io.hakuriver.http.Limits;
+import io.hakuriver.runner.RunnerHttp.Response;
 import io.hakuriver.runner.exec.BackendRegistry;
 import io.hakuriver.systemd.SdNotify;
 import io.hakuriver.systemd.SocketActivation;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.channels.ServerSocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,16 +35,21 @@ public final class RunnerDaemon implements AutoCloseable {
     private final HostLink host;
     private final UpdateOutbox outbox;
     private final RunnerAgent agent;
-    private final Javalin app;
-    private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "runner-loops"); t.setDaemon(true); return t; });
+    private final RunnerHttp http;
+    private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> Fatal.thread(r, "runner-loops"));
     private final AtomicBoolean registered = new AtomicBoolean();
     private final AtomicLong lastTick = new AtomicLong(System.nanoTime());
     private volatile String lastRegistrationError = "not yet attempted";
+    private volatile boolean closing;
 
     public RunnerDaemon(HakuConfig config) throws Exception {
         this.config = config;
         this.name = config.runnerName();
+        if (SocketActivation.offered()) {
+            // the JDK's HTTP server cannot serve on a socket it did not bind (see docs/systemd.md)
+            throw new IllegalStateException("systemd passed this Runner a listening socket (LISTEN_FDS), but only the Host"
+                    + " supports socket activation: remove the Runner's .socket unit; the Runner binds runner_port itself");
+        }
         if (!RunnerAgent.ensureDir(config.localTempDir())) {
             throw new IllegalStateException("Cannot create local_temp_dir " + config.localTempDir());
         }
@@ -60,43 +60,16 @@ public final class RunnerDaemon implements AutoCloseable {
         RunnerAgent.ensureDir(config.sharedDir().resolve("task_outputs"));
         RunnerAgent.ensureDir(config.sharedDir().resolve("task_errors"));
         this.host = new HostLink(config);
-        this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), host::deliver);
+        this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), (UpdateOutbox.Delivery) host::deliverAll);
         this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox);
-        Auth auth = new Auth(config.resolvedToken());
-        Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
-        this.app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.jsonMapper(new JacksonMapper());
-            QueuedThreadPool pool = new QueuedThreadPool(24, 2);
-            pool.setName("runner-http");
-            cfg.jetty.threadPool = pool;
-            cfg.jetty.host = config.network().runnerBindIp();
-            cfg.jetty.port = config.network().runnerPort();
-            activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> {
-                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpCfg));
-                try { c.open(ch); } catch (java.io.IOException e) { throw new IllegalStateException("cannot adopt systemd socket: " + e, e); }
-                return c;
-            }));
-            cfg.routes.before(ctx -> {
-                if (auth.enabled() && !ctx.path().equals("/healthz") && !auth.accepts(Auth.presented(ctx, false))) {
-                    throw new ApiException(401, "Missing or invalid token: the Host must send 'Authorization: Bearer <token>'.");
-                }
-            });
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                ctx.attribute(io.hakuriver.host.HostServer.HANDLED, true);
-                if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
-                log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                ctx.status(500).json(Map.of("detail", "Internal error: " + e));
-            });
-            cfg.routes.error(404, ctx -> { if (ctx.attribute(io.hakuriver.host.HostServer.HANDLED) == null) ctx.json(Map.of("detail", "Not Found")); });
-            cfg.routes.post("/run", this::run);
-            cfg.routes.post("/kill", ctx -> control(ctx, "kill"));
-            cfg.routes.post("/pause", ctx -> control(ctx, "pause"));
-            cfg.routes.post("/resume", ctx -> control(ctx, "resume"));
-            cfg.routes.get("/health", ctx -> ctx.json(health()));
-            cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "hostname", name, "registered", registered.get())));
-        });
+        this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
+                new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
+                .post("/run", this::run)
+                .post("/kill", (body, n) -> control(body, "kill"))
+                .post("/pause", (body, n) -> control(body, "pause"))
+                .post("/resume", (body, n) -> control(body, "resume"))
+                .get("/health", (body, n) -> Response.ok(health()))
+                .get("/healthz", (body, n) -> Response.ok(healthz()));
     }
 
     static Map<String, NumaNode> numa(HakuConfig config) {
@@ -104,8 +77,8 @@ public final class RunnerDaemon implements AutoCloseable {
         return numaCache;
     }
 
-    private void run(Context ctx) {
-        Body b = Body.of(ctx);
+    private Response run(JsonNode json, long bytes) {
+        Body b = Body.of(json);
         Long id = b.integer("task_id", true);
         String command = b.string("command", true);
         var args = b.strings("arguments");
@@ -116,16 +89,34 @@ public final class RunnerDaemon implements AutoCloseable {
         String image = b.string("docker_image_name", false);
         Boolean priv = b.bool("docker_privileged");
         var mounts = b.strings("docker_additional_mounts");
+        String addressedTo = b.string("hostname", false); // sent by our Host, not by the original's
         b.check();
+        if (addressedTo != null && !addressedTo.equals(name)) {
+            return Response.error(421, "This runner is '" + name + "', not '" + addressedTo + "'");
+        }
+        if (closing) return retryLater(503, "Runner " + name + " is shutting down; send the task again later.");
         RunRequest r = new RunRequest(id, command, args, env, cores == null ? 0 : cores.intValue(), null, null, mem,
-                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, null);
-        RunnerAgent.Reply reply = agent.accept(r);
-        if (reply.result() == RunnerAgent.Result.CONFLICT) throw ApiException.conflict(reply.message());
-        ctx.json(Map.of("message", reply.message(), "task_id", id));
+                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, addressedTo);
+        RunnerAgent.Reply reply = agent.accept(r, bytes);
+        return switch (reply.result()) {
+            case CONFLICT -> Response.error(409, reply.message());
+            case BUSY -> retryLater(429, reply.message());
+            default -> {
+                Map<String, Object> ok = new LinkedHashMap<>();
+                ok.put("message", reply.message());
+                ok.put("task_id", id);
+                yield Response.ok(ok);
+            }
+        };
     }
 
-    private void control(Context ctx, String action) {
-        Body b = Body.of(ctx);
+    /** A refusal the Host retries: it is about this Runner's state, not about the task. */
+    private static Response retryLater(int status, String detail) {
+        return new Response(status, Map.of("detail", detail), Map.of("Retry-After", "1"));
+    }
+
+    private Response control(JsonNode json, String action) {
+        Body b = Body.of(json);
         Long id = b.integer("task_id", false);
         if (id == null || id == 0) throw ApiException.badRequest("Missing 'task_id' in request body.");
         RunnerAgent.Reply r = switch (action) {
@@ -133,12 +124,20 @@ public final class RunnerDaemon implements AutoCloseable {
             case "pause" -> agent.pause(id);
             default -> agent.resume(id);
         };
-        switch (r.result()) {
-            case OK -> ctx.json(Map.of("message", r.message()));
-            case NOT_FOUND -> throw ApiException.notFound(r.message());
-            case CONFLICT -> throw ApiException.conflict(r.message());
-            default -> throw new ApiException(500, r.message());
-        }
+        return switch (r.result()) {
+            case OK -> Response.ok(Map.of("message", r.message()));
+            case NOT_FOUND -> Response.error(404, r.message());
+            case CONFLICT -> Response.error(409, r.message());
+            default -> Response.error(500, r.message());
+        };
+    }
+
+    private Map<String, Object> healthz() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("hostname", name);
+        m.put("registered", registered.get());
+        return m;
     }
 
     private Map<String, Object> health() {
@@ -156,18 +155,20 @@ public final class RunnerDaemon implements AutoCloseable {
     }
 
     private String runnerUrl() {
-        int port = app.port() > 0 ? app.port() : config.network().runnerPort();
+        int port = http.port() > 0 ? http.port() : config.network().runnerPort();
         return "http://" + config.network().runnerAddress() + ":" + port;
     }
 
     public RunnerDaemon start() {
-        app.start();
+        // also for the threads the JDK starts for us (HTTP dispatcher, timers): an Error there ends the process too
+        Thread.setDefaultUncaughtExceptionHandler(Fatal.HANDLER);
+        http.start();
         agent.recover();
         log.info("HakuRiver Runner '{}' serving on {}:{} (announced as {}), Host {}", name, config.network().runnerBindIp(),
-                app.port(), runnerUrl(), host.base());
-        SdNotify.get().ready("Serving on port " + app.port() + "; registering with " + host.base());
+                http.port(), runnerUrl(), host.base());
+        SdNotify.get().ready("Serving on port " + http.port() + "; registering with " + host.base());
         SdNotify.get().startWatchdog(() -> System.nanoTime() - lastTick.get() < TimeUnit.SECONDS.toNanos(Math.max(30, 3L * config.timing().heartbeatInterval())));
-        loops.execute(this::registerLoop);
+        loops.execute(Fatal.guard("registration", this::registerLoop));
         return this;
     }
 
@@ -183,7 +184,7 @@ public final class RunnerDaemon implements AutoCloseable {
                 log.info("Registered with Host {} as '{}'", host.base(), name);
                 SdNotify.get().status("Registered with " + host.base() + " as " + name);
                 long hb = config.timing().heartbeatInterval() * 1000L;
-                loops.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+                loops.scheduleWithFixedDelay(Fatal.guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
                 return;
             } catch (HostLink.RegistrationRefused e) {
                 lastRegistrationError = e.getMessage();
@@ -232,16 +233,17 @@ public final class RunnerDaemon implements AutoCloseable {
 
     /** Thrown from a heartbeat to stop the periodic schedule; registration then restarts it. */
     private final class ReRegister extends RuntimeException {
-        ReRegister() { super(null, null, false, false); loops.execute(RunnerDaemon.this::registerLoop); }
+        ReRegister() { super(null, null, false, false); loops.execute(Fatal.guard("registration", RunnerDaemon.this::registerLoop)); }
     }
 
-    public int port() { return app.port(); }
+    public int port() { return http.port(); }
     public RunnerAgent agent() { return agent; }
 
     @Override public void close() {
         SdNotify.get().stopping();
+        closing = true;
         loops.shutdownNow();
-        app.stop();
+        http.close();
         try { outbox.drain(2000); } catch (InterruptedException ignored) { }
         outbox.close();
         agent.shutdown();

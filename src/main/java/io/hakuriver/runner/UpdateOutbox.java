@@ -8,113 +8,138 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
- * Status updates waiting for the Host's acknowledgement, one file each in the state directory, delivered in
- * order by one thread with back-off. A Host that is down or restarting loses nothing; a Runner restart resumes
- * delivery from the files (the original tried once and dropped the update).
+ * Status updates waiting for the Host's acknowledgement, one file each in the state directory (written to a
+ * temporary name, then renamed: a crash leaves a whole update or none), delivered in order by one thread with
+ * back-off. An index in memory (sequence → task) says what is pending, so neither the delivery loop nor the
+ * heartbeat lists the directory; it is rebuilt from the directory at start-up. A Host that is down or restarting
+ * loses nothing; a Runner restart resumes delivery from the files (the original tried once and dropped the update).
  */
 public final class UpdateOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpdateOutbox.class);
 
+    /**
+     * One undelivered update: its task, and the update itself only when its file could not be written. The file's
+     * name follows from the sequence number and the task, so thousands of pending updates (a burst the Host has not
+     * acknowledged yet) cost tens of bytes each.
+     */
+    private record Pending(long taskId, UpdateRequest unsaved) {}
+
     private final Path dir;
-    private final Predicate<UpdateRequest> deliver;
+    private final Delivery deliver;
+
+    /** Delivers updates in order; returns how many of them, from the first, are settled (0: try again later). */
+    public interface Delivery { int deliver(List<UpdateRequest> inOrder); }
+
+    /** Most updates handed to one delivery (one /updates call). */
+    static final int BATCH = 200;
     private final AtomicLong seq = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, Pending> index = new ConcurrentSkipListMap<>();
     private final Thread worker;
     private final Object signal = new Object();
     private volatile boolean running = true;
-    private volatile int pending;
     private volatile boolean nudged;
 
-    /** @param deliver returns true when the Host acknowledged (2xx) or definitively refused the update (4xx but 401/408/429) */
-    public UpdateOutbox(Path dir, Predicate<UpdateRequest> deliver) throws IOException {
+    /** @param deliver settles updates in order: acknowledged (2xx) or definitively refused (400/404/422) */
+    public UpdateOutbox(Path dir, Delivery deliver) throws IOException {
         this.dir = dir;
         this.deliver = deliver;
         Files.createDirectories(dir);
-        long max = 0;
-        for (Path p : files()) max = Math.max(max, seqOf(p));
-        seq.set(max);
-        pending = files().size();
-        worker = new Thread(this::loop, "update-outbox");
-        worker.setDaemon(true);
+        rebuildIndex();
+        worker = Fatal.thread(this::loop, "update-outbox");
         worker.start();
+    }
+
+    /** Files are named {@code <16-digit sequence>-<task id>.json}; leftovers of an interrupted write are removed. */
+    private void rebuildIndex() throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(".json.tmp")) { Files.deleteIfExists(p); continue; }
+                if (!n.endsWith(".json")) continue;
+                int dash = n.indexOf('-');
+                try {
+                    long sq = Long.parseLong(n.substring(0, dash));
+                    long task = Long.parseLong(n.substring(dash + 1, n.length() - ".json".length()));
+                    if (!file(sq, task).equals(p)) throw new IllegalArgumentException("not our name");
+                    index.put(sq, new Pending(task, null));
+                } catch (RuntimeException e) {
+                    log.warn("ignoring unexpected file {} in the update outbox", p);
+                }
+            }
+        }
+        seq.set(index.isEmpty() ? 0 : index.lastKey());
+        if (!index.isEmpty()) log.info("{} status updates from an earlier Runner process are waiting for the Host", index.size());
     }
 
     public void add(UpdateRequest u) {
         long n = seq.incrementAndGet();
-        Path tmp = dir.resolve(String.format("%016d-%d.json.tmp", n, u.taskId()));
-        Path target = dir.resolve(String.format("%016d-%d.json", n, u.taskId()));
+        Path target = file(n, u.taskId());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Pending p;
         try {
             Files.write(tmp, Json.bytes(u));
             try { Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); }
             catch (AtomicMoveNotSupportedException e) { Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING); }
+            p = new Pending(u.taskId(), null);
         } catch (IOException e) {
             log.error("cannot persist update for task {} in {}: {} — delivering from memory only", u.taskId(), dir, e.toString());
+            p = new Pending(u.taskId(), u);
         }
-        synchronized (signal) { pending++; signal.notifyAll(); }
+        index.put(n, p);
+        synchronized (signal) { signal.notifyAll(); }
     }
 
-    public int pending() { return pending; }
+    public int pending() { return index.size(); }
 
     /** Tasks with updates not yet acknowledged: the heartbeat keeps reporting them so the Host does not lose them. */
-    public java.util.Set<Long> pendingTaskIds() {
-        java.util.Set<Long> ids = new java.util.HashSet<>();
-        try {
-            for (Path p : files()) {
-                String n = p.getFileName().toString();
-                try { ids.add(Long.parseLong(n.substring(n.indexOf('-') + 1, n.length() - ".json".length()))); }
-                catch (RuntimeException ignored) { }
-            }
-        } catch (IOException ignored) { }
+    public Set<Long> pendingTaskIds() {
+        Set<Long> ids = new HashSet<>();
+        for (Pending p : index.values()) ids.add(p.taskId());
         return ids;
     }
 
     /** The Host answered something else just now: retry delivery at once instead of waiting out the back-off. */
     public void nudge() {
-        if (pending > 0) { synchronized (signal) { nudged = true; signal.notifyAll(); } }
-    }
-
-    private List<Path> files() throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (var s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(out::add);
-        }
-        return out;
-    }
-
-    private static long seqOf(Path p) {
-        try { return Long.parseLong(p.getFileName().toString().split("-")[0]); } catch (NumberFormatException e) { return 0; }
+        if (!index.isEmpty()) { synchronized (signal) { nudged = true; signal.notifyAll(); } }
     }
 
     private void loop() {
         long backoff = 200;
         while (running) {
             try {
-                List<Path> batch = files();
-                pending = batch.size();
-                if (batch.isEmpty()) {
-                    synchronized (signal) { if (pending == 0 && running) signal.wait(1000); }
+                if (index.isEmpty()) {
+                    synchronized (signal) { if (index.isEmpty() && running) signal.wait(1000); }
                     continue;
                 }
-                boolean progressed = false;
-                for (Path p : batch) {
-                    UpdateRequest u = Json.read(Files.readString(p), UpdateRequest.class);
-                    if (!deliver.test(u)) break;
-                    Files.deleteIfExists(p);
-                    progressed = true;
-                    backoff = 200;
+                // the oldest updates, in order; unreadable ones are dropped on the way
+                List<Map.Entry<Long, Pending>> entries = new ArrayList<>();
+                List<UpdateRequest> batch = new ArrayList<>();
+                for (Map.Entry<Long, Pending> e : index.entrySet()) {
+                    if (batch.size() == BATCH) break;
+                    UpdateRequest u = read(e.getKey(), e.getValue());
+                    if (u == null) { settle(e); continue; }
+                    entries.add(e);
+                    batch.add(u);
                 }
-                if (!progressed) {
-                    synchronized (signal) { if (!nudged) signal.wait(backoff); }
-                    if (nudged) { nudged = false; backoff = 200; }
-                    else backoff = Math.min(backoff * 2, 10_000);
-                }
+                if (batch.isEmpty()) continue;
+                int settled = deliver.deliver(batch);
+                for (int i = 0; i < settled; i++) settle(entries.get(i));
+                if (settled > 0) { backoff = 200; continue; }
+                synchronized (signal) { if (!nudged) signal.wait(backoff); }
+                if (nudged) { nudged = false; backoff = 200; }
+                else backoff = Math.min(backoff * 2, 10_000);
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
@@ -125,14 +150,36 @@ public final class UpdateOutbox implements AutoCloseable {
         }
     }
 
+    private void settle(Map.Entry<Long, Pending> e) throws IOException {
+        if (e.getValue().unsaved() == null) Files.deleteIfExists(file(e.getKey(), e.getValue().taskId()));
+        index.remove(e.getKey());
+    }
+
+    /** The update behind an index entry; null (dropped, with a log line) when its file is gone or unreadable. */
+    private UpdateRequest read(long seq, Pending p) throws IOException {
+        if (p.unsaved() != null) return p.unsaved();
+        Path f = file(seq, p.taskId());
+        try {
+            return Json.read(Files.readString(f), UpdateRequest.class);
+        } catch (NoSuchFileException e) {
+            log.warn("update file {} disappeared; skipping it", f);
+            return null;
+        } catch (IllegalArgumentException e) {
+            log.error("update file {} is unreadable ({}); dropping it", f, e.getMessage());
+            return null;
+        }
+    }
+
+    private Path file(long seq, long taskId) { return dir.resolve(String.format("%016d-%d.json", seq, taskId)); }
+
     /** Waits until every queued update was delivered (or the timeout passes); true when empty. */
     public boolean drain(long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < end) {
-            try { if (files().isEmpty()) return true; } catch (IOException e) { return false; }
+            if (index.isEmpty()) return true;
             Thread.sleep(50);
         }
-        return false;
+        return index.isEmpty();
     }
 
     /** Stops delivery and waits for the worker, so no update is sent after close() returns. */

@@ -23,7 +23,7 @@ public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
 
     private final PatternLayout terminal = new PatternLayout();
     private boolean journal;
-    /** Set in logback.xml to force a mode ("journal" / "terminal"); default "auto". */
+    /** Set in an operator's logback configuration file to force a mode ("journal" / "terminal"); default "auto". */
     private String mode = "auto";
 
     public void setMode(String mode) { this.mode = mode; }

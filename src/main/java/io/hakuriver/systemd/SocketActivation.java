@@ -38,6 +38,9 @@ public final class SocketActivation {
         return cached;
     }
 
+    /** True when systemd passed this process a socket through LISTEN_FDS (without taking it). */
+    public static boolean offered() { return Passed.from(System.getenv(), ProcessHandle.current().pid()).count() > 0; }
+
     /** What the environment says systemd passed us; pure, for tests. */
     record Passed(int count, String names) {
         static Passed from(Map<String, String> env, long pid) {

@@ -158,8 +158,12 @@ class BurstIT {
         JsonNode node = c.client().get("/nodes").get(0);
         assertThat(node.get("status").asText()).isEqualTo("online");
         assertThat(polls.get()).as("the poller got answers").isPositive();
-        System.out.printf("burst of %d: runner peak RSS %d MiB, host peak RSS %d MiB, %d polls of /tasks%n", total,
-                Cluster.peakRssKib(runner) / 1024, Cluster.peakRssKib(c.hostProcess()) / 1024, polls.get());
+        long runnerPeak = Cluster.peakRssKib(runner) / 1024, hostPeak = Cluster.peakRssKib(c.hostProcess()) / 1024;
+        System.out.printf("burst of %d: runner peak RSS %d MiB, host peak RSS %d MiB, %d polls of /tasks%n", total, runnerPeak, hostPeak, polls.get());
+        // production flags (bin/jvm.options): the heap ceilings hold; RSS bounds with room for the JIT and threads
+        // (the 64 MiB Runner target of bench (c) is not met at the burst peak: see bench/README.md)
+        assertThat(runnerPeak).as("Runner peak RSS, MiB").isLessThan(100);
+        assertThat(hostPeak).as("Host peak RSS, MiB").isLessThan(160);
     }
 
     @Test @Timeout(600)

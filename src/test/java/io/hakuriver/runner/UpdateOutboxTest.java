@@ -18,7 +18,14 @@ class UpdateOutboxTest {
     @Test void updatesSurviveAnOutageAndARestartInOrder() throws Exception {
         AtomicBoolean hostUp = new AtomicBoolean(false);
         List<String> delivered = new CopyOnWriteArrayList<>();
-        UpdateOutbox first = new UpdateOutbox(dir, u -> hostUp.get() && delivered.add(u.taskId() + ":" + u.status()));
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        UpdateOutbox.Delivery host = batch -> {
+            if (!hostUp.get()) return 0;
+            batches.add(batch.size());
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            return batch.size();
+        };
+        UpdateOutbox first = new UpdateOutbox(dir, host);
         first.add(new UpdateRequest(1, "running", null, null, null, null));
         first.add(new UpdateRequest(1, "completed", 0, null, null, null));
         first.add(new UpdateRequest(2, "failed", 3, "boom", null, null));
@@ -28,13 +35,29 @@ class UpdateOutboxTest {
         first.close(); // the Runner process dies with undelivered updates
 
         hostUp.set(true);
-        UpdateOutbox second = new UpdateOutbox(dir, u -> hostUp.get() && delivered.add(u.taskId() + ":" + u.status()));
+        UpdateOutbox second = new UpdateOutbox(dir, host);
         assertThat(second.drain(10_000)).isTrue();
         assertThat(delivered).containsExactly("1:running", "1:completed", "2:failed");
+        assertThat(batches).as("the three waiting updates went in one delivery").containsExactly(3);
         assertThat(second.pendingTaskIds()).isEmpty();
         second.add(new UpdateRequest(3, "completed", 0, null, null, null));
         assertThat(second.drain(10_000)).isTrue();
         assertThat(delivered).endsWith("3:completed");
         second.close();
+    }
+
+    @Test void aPartlySettledBatchResumesAtTheFirstUnsettledUpdate() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        AtomicBoolean refuseFirstCall = new AtomicBoolean(true);
+        UpdateOutbox.Delivery host = batch -> {
+            int take = refuseFirstCall.getAndSet(false) ? Math.min(1, batch.size()) : batch.size(); // the Host took only one
+            for (int i = 0; i < take; i++) delivered.add(batch.get(i).taskId() + ":" + batch.get(i).status());
+            return take;
+        };
+        UpdateOutbox box = new UpdateOutbox(dir, host);
+        for (long id = 1; id <= 5; id++) box.add(new UpdateRequest(id, "completed", 0, null, null, null));
+        assertThat(box.drain(10_000)).isTrue();
+        assertThat(delivered).containsExactly("1:completed", "2:completed", "3:completed", "4:completed", "5:completed");
+        box.close();
     }
 }

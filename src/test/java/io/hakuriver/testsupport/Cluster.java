@@ -2,6 +2,7 @@ package io.hakuriver.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.client.HostClient;
+import io.hakuriver.util.JvmOptions;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import java.util.function.Predicate;
  * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails).
  */
 public final class Cluster implements AutoCloseable {
+    /** Flags of the CLI processes tests run (the daemons get the production ones, see FLAGS). */
     private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
             "-XX:+ExitOnOutOfMemoryError");
 
@@ -191,12 +193,16 @@ public final class Cluster implements AutoCloseable {
         @Override public String toString() { return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err; }
     }
 
+    /** Daemons run with the production flags of bin/jvm.options (heap ceilings included), so tests see what users get. */
+    private static final JvmOptions FLAGS = JvmOptions.load();
+
     private Process spawn(String what, Path config, Path log) throws IOException {
         List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString()));
-        argv.addAll(JVM);
+        argv.addAll(FLAGS.daemonFlags(what));
         argv.addAll(List.of("-jar", Env.jar().toString(), what, "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(FLAGS.environment());
         pb.environment().remove("HAKURIVER_CONFIG");
         pb.environment().remove("HAKURIVER_TOKEN");
         pb.environment().remove("NOTIFY_SOCKET");
