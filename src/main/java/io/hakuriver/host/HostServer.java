@@ -76,10 +76,11 @@ public final class HostServer implements AutoCloseable {
             }
             cfg.routes.before(ctx -> {
                 if (serveDashboardPage(ctx)) { ctx.skipRemainingHandlers(); return; }
-                authorize(ctx, auth);
+                authorize(ctx, auth, false);
             });
             // Javalin 7 does not run before-handlers for WebSocket upgrades: every WebSocket route is checked here too
-            cfg.routes.wsBeforeUpgrade(ctx -> authorize(ctx, auth));
+            // ?token= only here: browsers cannot set headers on a WebSocket; anywhere else it would leak into URLs and logs
+            cfg.routes.wsBeforeUpgrade(ctx -> authorize(ctx, auth, true));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ctx.attribute(HANDLED, true);
                 if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
@@ -122,13 +123,13 @@ public final class HostServer implements AutoCloseable {
         return ip.startsWith("127.") || ip.equals("::1") || ip.equals("localhost");
     }
 
-    private void authorize(Context ctx, Auth auth) {
+    private void authorize(Context ctx, Auth auth, boolean allowQueryToken) {
         if (!auth.enabled()) return;
         String path = ctx.path();
         String rel = path.startsWith("/api/") ? path.substring(4) : path;
         String first = rel.length() > 1 ? rel.substring(1).split("/", 2)[0] : "";
         if (!API_ROOTS.contains(first) || first.equals("healthz")) return; // dashboard files and the probe are open
-        if (!auth.accepts(Auth.presented(ctx, true))) {
+        if (!auth.accepts(Auth.presented(ctx, allowQueryToken))) {
             throw new ApiException(401, "Missing or invalid token: send 'Authorization: Bearer <token>' "
                     + "(the [security] token of this cluster).");
         }

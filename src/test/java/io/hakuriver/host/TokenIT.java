@@ -33,6 +33,10 @@ class TokenIT {
         var denied = anon.send("POST", "/submit", Map.of("command", "true"), Duration.ofSeconds(5));
         assertThat(denied.statusCode()).isEqualTo(401);
         assertThat(denied.body()).contains("Authorization: Bearer");
+        // the token in the URL is for WebSocket upgrades only: it would end up in proxy logs and browser history
+        assertThat(anon.send("POST", "/submit?token=s3cret-token", Map.of("command", "true"), Duration.ofSeconds(5)).statusCode())
+                .isEqualTo(401);
+        assertThat(anon.send("GET", "/tasks?token=s3cret-token", null, Duration.ofSeconds(5)).statusCode()).isEqualTo(401);
         assertThat(anon.send("POST", "/register", Map.of("hostname", "evil", "total_cores", 1, "total_ram_bytes", 1,
                 "runner_url", "http://127.0.0.1:1"), Duration.ofSeconds(5)).statusCode()).isEqualTo(401);
         assertThat(anon.get("/healthz").get("auth_required").asBoolean()).isTrue();
