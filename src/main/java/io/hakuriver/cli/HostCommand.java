@@ -48,9 +48,23 @@ public class HostCommand implements Callable<Integer> {
         }
         String sig = signals.await();
         System.out.println((sig.equals("TERM") || sig.equals("INT") ? "SIG" + sig + " received" : sig) + ": stopping the " + what + ".");
+        haltIfStuck(what);
         close.run();
         System.out.println("HakuRiver " + what + " stopped.");
         return ExitCodes.OK;
+    }
+
+    /** Seconds a stop may take before the process ends anyway: a stuck request thread must not keep it half-alive. */
+    static final int STOP_GRACE_SECONDS = 20;
+
+    private static void haltIfStuck(String what) {
+        Thread t = new Thread(() -> {
+            try { Thread.sleep(STOP_GRACE_SECONDS * 1000L); } catch (InterruptedException e) { return; }
+            System.err.println("The " + what + " did not stop within " + STOP_GRACE_SECONDS + " s; ending the process.");
+            Runtime.getRuntime().halt(ExitCodes.FAILURE);
+        }, "stop-deadline");
+        t.setDaemon(true);
+        t.start();
     }
 
     static String rootMessage(Throwable e) {

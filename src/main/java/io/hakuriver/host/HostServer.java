@@ -83,6 +83,10 @@ public final class HostServer implements AutoCloseable {
             cfg.routes.wsBeforeUpgrade(ctx -> authorize(ctx, auth, true));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ctx.attribute(HANDLED, true);
+                if (ctx.res().isCommitted()) { // part of the answer is out: an error body cannot follow it
+                    log.warn("{} {} failed after its answer began: {}", ctx.method(), ctx.path(), e.toString());
+                    return;
+                }
                 if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
                 if (e instanceof io.hakuriver.store.StoreException) {
                     log.error("database failure", e);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Client-facing task endpoints: /status, /tasks, /kill, /command, /batches (spec §3.2). */
 final class TaskApi {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskApi.class);
     private final HostCore core;
 
     TaskApi(HostCore core) { this.core = core; }
@@ -80,7 +81,8 @@ final class TaskApi {
             }, t -> g.writeObject(Views.task(t)));
             g.writeEndArray();
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalStateException("listing tasks failed: " + e.getMessage(), e);
+            // the client went away mid-listing (closed the page, read only the headers): nothing to answer to
+            log.debug("GET /tasks not completed: {}", e.toString());
         }
     }
 

@@ -34,7 +34,7 @@ public final class UpdateOutbox implements AutoCloseable {
      * name follows from the sequence number and the task, so thousands of pending updates (a burst the Host has not
      * acknowledged yet) cost tens of bytes each.
      */
-    private record Pending(long taskId, UpdateRequest unsaved) {}
+    private record Pending(long taskId, UpdateRequest unsaved, boolean progress) {}
 
     private final Path dir;
     private final Delivery deliver;
@@ -46,6 +46,8 @@ public final class UpdateOutbox implements AutoCloseable {
     static final int BATCH = 200;
     private final AtomicLong seq = new AtomicLong();
     private final ConcurrentSkipListMap<Long, Pending> index = new ConcurrentSkipListMap<>();
+    /** Sequence numbers of the batch being delivered right now. */
+    private final Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread worker;
     private final Object signal = new Object();
     private volatile boolean running = true;
@@ -73,7 +75,7 @@ public final class UpdateOutbox implements AutoCloseable {
                     long sq = Long.parseLong(n.substring(0, dash));
                     long task = Long.parseLong(n.substring(dash + 1, n.length() - ".json".length()));
                     if (!file(sq, task).equals(p)) throw new IllegalArgumentException("not our name");
-                    index.put(sq, new Pending(task, null));
+                    index.put(sq, new Pending(task, null, false)); // unknown kind: never dropped as superseded
                 } catch (RuntimeException e) {
                     log.warn("ignoring unexpected file {} in the update outbox", p);
                 }
@@ -84,6 +86,8 @@ public final class UpdateOutbox implements AutoCloseable {
     }
 
     public void add(UpdateRequest u) {
+        boolean progress = isProgress(u.status());
+        if (!progress) dropProgressOf(u.taskId());
         long n = seq.incrementAndGet();
         Path target = file(n, u.taskId());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -92,16 +96,33 @@ public final class UpdateOutbox implements AutoCloseable {
             Files.write(tmp, Json.bytes(u));
             try { Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); }
             catch (AtomicMoveNotSupportedException e) { Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING); }
-            p = new Pending(u.taskId(), null);
+            p = new Pending(u.taskId(), null, progress);
         } catch (IOException e) {
             log.error("cannot persist update for task {} in {}: {} — delivering from memory only", u.taskId(), dir, e.toString());
-            p = new Pending(u.taskId(), u);
+            p = new Pending(u.taskId(), u, progress);
         }
         index.put(n, p);
         synchronized (signal) { signal.notifyAll(); }
     }
 
     public int pending() { return index.size(); }
+
+    private static boolean isProgress(String status) { return "running".equals(status) || "paused".equals(status); }
+
+    /**
+     * A task's outcome makes its undelivered "running"/"paused" updates pointless (the outcome carries started_at,
+     * and the Host takes assigning → completed): a short task then costs one update, not two. One already handed
+     * to the Host is delivered anyway, before the outcome.
+     */
+    private void dropProgressOf(long taskId) {
+        for (var e : index.entrySet()) {
+            Pending p = e.getValue();
+            if (p.taskId() != taskId || !p.progress() || inFlight.contains(e.getKey())) continue;
+            if (index.remove(e.getKey(), p) && p.unsaved() == null) {
+                try { Files.deleteIfExists(file(e.getKey(), taskId)); } catch (IOException ignored) { /* rebuilt as unknown: delivered */ }
+            }
+        }
+    }
 
     /** Tasks with updates not yet acknowledged: the heartbeat keeps reporting them so the Host does not lose them. */
     public Set<Long> pendingTaskIds() {
@@ -134,7 +155,9 @@ public final class UpdateOutbox implements AutoCloseable {
                     batch.add(u);
                 }
                 if (batch.isEmpty()) continue;
-                int settled = deliver.deliver(batch);
+                for (var e : entries) inFlight.add(e.getKey());
+                int settled;
+                try { settled = deliver.deliver(batch); } finally { inFlight.clear(); }
                 for (int i = 0; i < settled; i++) settle(entries.get(i));
                 if (settled > 0) { backoff = 200; continue; }
                 synchronized (signal) { if (!nudged) signal.wait(backoff); }

@@ -27,8 +27,9 @@ class UpdateOutboxTest {
         };
         UpdateOutbox first = new UpdateOutbox(dir, host);
         first.add(new UpdateRequest(1, "running", null, null, null, null));
-        first.add(new UpdateRequest(1, "completed", 0, null, null, null));
-        first.add(new UpdateRequest(2, "failed", 3, "boom", null, null));
+        first.add(new UpdateRequest(2, "running", null, null, null, null));
+        first.add(new UpdateRequest(2, "paused", null, null, null, null));
+        first.add(new UpdateRequest(1, "failed", 3, "boom", null, null));
         Thread.sleep(500);
         assertThat(delivered).isEmpty();
         assertThat(first.pendingTaskIds()).containsExactlyInAnyOrder(1L, 2L);
@@ -37,13 +38,33 @@ class UpdateOutboxTest {
         hostUp.set(true);
         UpdateOutbox second = new UpdateOutbox(dir, host);
         assertThat(second.drain(10_000)).isTrue();
-        assertThat(delivered).containsExactly("1:running", "1:completed", "2:failed");
+        assertThat(delivered).containsExactly("2:running", "2:paused", "1:failed");
         assertThat(batches).as("the three waiting updates went in one delivery").containsExactly(3);
         assertThat(second.pendingTaskIds()).isEmpty();
         second.add(new UpdateRequest(3, "completed", 0, null, null, null));
         assertThat(second.drain(10_000)).isTrue();
         assertThat(delivered).endsWith("3:completed");
         second.close();
+    }
+
+    @Test void anOutcomeSupersedesItsTasksUndeliveredProgress() throws Exception {
+        AtomicBoolean hostUp = new AtomicBoolean(false);
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        UpdateOutbox box = new UpdateOutbox(dir, batch -> {
+            if (!hostUp.get()) return 0;
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            return batch.size();
+        });
+        box.add(new UpdateRequest(1, "running", null, null, "t0", null));
+        box.add(new UpdateRequest(2, "running", null, null, "t0", null));
+        box.add(new UpdateRequest(1, "completed", 0, null, "t0", "t1"));
+        assertThat(box.pending()).isEqualTo(2);
+        hostUp.set(true);
+        box.nudge();
+        assertThat(box.drain(10_000)).isTrue();
+        assertThat(delivered).containsExactly("2:running", "1:completed");
+        box.close();
+        try (var files = java.nio.file.Files.list(dir)) { assertThat(files.filter(f -> f.toString().endsWith(".json"))).isEmpty(); }
     }
 
     @Test void aPartlySettledBatchResumesAtTheFirstUnsettledUpdate() throws Exception {
