@@ -48,6 +48,8 @@ public final class UpdateOutbox implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Pending> index = new ConcurrentSkipListMap<>();
     /** Sequence numbers of the batch being delivered right now. */
     private final Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** In-flight progress updates whose task's outcome arrived meanwhile: dropped if this delivery fails. */
+    private final Set<Long> supersededInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread worker;
     private final Object signal = new Object();
     private volatile boolean running = true;
@@ -117,7 +119,8 @@ public final class UpdateOutbox implements AutoCloseable {
     private void dropProgressOf(long taskId) {
         for (var e : index.entrySet()) {
             Pending p = e.getValue();
-            if (p.taskId() != taskId || !p.progress() || inFlight.contains(e.getKey())) continue;
+            if (p.taskId() != taskId || !p.progress()) continue;
+            if (inFlight.contains(e.getKey())) { supersededInFlight.add(e.getKey()); continue; } // dropped if not settled
             if (index.remove(e.getKey(), p) && p.unsaved() == null) {
                 try { Files.deleteIfExists(file(e.getKey(), taskId)); } catch (IOException ignored) { /* rebuilt as unknown: delivered */ }
             }
@@ -159,6 +162,10 @@ public final class UpdateOutbox implements AutoCloseable {
                 int settled;
                 try { settled = deliver.deliver(batch); } finally { inFlight.clear(); }
                 for (int i = 0; i < settled; i++) settle(entries.get(i));
+                for (int i = settled; i < entries.size(); i++) {
+                    if (supersededInFlight.contains(entries.get(i).getKey())) settle(entries.get(i));
+                }
+                supersededInFlight.clear();
                 if (settled > 0) { backoff = 200; continue; }
                 synchronized (signal) { if (!nudged) signal.wait(backoff); }
                 if (nudged) { nudged = false; backoff = 200; }

@@ -72,7 +72,7 @@ class UnitFileGeneratorTest {
         String runner = UnitFileGenerator.runnerService(o);
         assertThat(runner).contains("Type=notify\n", "WatchdogSec=20\n", "TimeoutAbortSec=10\n", "EnvironmentFile=/etc/hakuriver/env\n", "CPUQuota=200%\n",
                 "MemoryMax=4G\n", "After=network.target docker.service\n", "Wants=docker.service\n").doesNotContain("Requires=docker");
-        assertThat(runner).contains(" -Xmx32m ");
+        assertThat(runner).contains(" -Xmx64m ");
         // --docker concerns the Runner only
         assertThat(UnitFileGenerator.hostService(o)).doesNotContain("docker.service");
         // a watchdog needs sd_notify, so it implies Type=notify

@@ -19,8 +19,8 @@ class JvmOptionsTest {
 
     @Test void daemonsExitOnOutOfMemoryWithTheirHeaps() {
         JvmOptions o = JvmOptions.load();
-        assertThat(o.daemonFlags("host")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx96m", "-XX:+UseSerialGC").doesNotContain("-Xmx32m");
-        assertThat(o.daemonFlags("runner")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx32m");
+        assertThat(o.daemonFlags("host")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx96m", "-XX:+UseSerialGC").doesNotContain("-Xmx64m");
+        assertThat(o.daemonFlags("runner")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx64m");
         assertThat(o.environment()).containsEntry("MALLOC_ARENA_MAX", "2");
     }
 
