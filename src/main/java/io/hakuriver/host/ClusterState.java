@@ -253,7 +253,6 @@ final class ClusterState {
         if (inFlight.remove(id) && node != null) { usage(node).inFlight--; fullScan = true; }
     }
 
-    Instant assignedAt(long id) { return assignedAt.get(id); }
 
     void markCapacityChanged() { fullScan = true; }
 
@@ -307,14 +306,14 @@ final class ClusterState {
     List<Runnable> schedule() {
         Instant now = now();
         if (!anyNodeHasRoom(now)) { fresh = new ArrayList<>(); return List.of(); } // a full scan follows when room frees
-        List<TaskRecord> scan;
-        if (fullScan) { scan = new ArrayList<>(queue.values()); fullScan = false; fresh = new ArrayList<>(); }
+        Iterable<TaskRecord> scan;
+        if (fullScan) { scan = queueInOrder(); fullScan = false; fresh = new ArrayList<>(); }
         else if (!fresh.isEmpty()) { scan = fresh; fresh = new ArrayList<>(); }
         else return List.of();
         List<Runnable> out = new ArrayList<>();
         int window = dispatchWindow();
         for (TaskRecord t : scan) {
-            if (t.status != TaskStatus.PENDING) continue;
+            if (t == null || t.status != TaskStatus.PENDING) continue;
             if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) continue;
             NodeRecord n;
             if (t.targetNode != null) {
@@ -331,6 +330,24 @@ final class ClusterState {
             out.add(assign(t, n, now));
         }
         return out;
+    }
+
+    /**
+     * The queue, oldest first, walked key by key instead of copied: a scan usually stops after the few tasks that
+     * fill the room that freed, so it costs what it places, not the length of the queue. Assigning a task removes it
+     * from the queue while the walk goes on, which the key-by-key walk allows.
+     */
+    private Iterable<TaskRecord> queueInOrder() {
+        return () -> new java.util.Iterator<>() {
+            Long next = queue.isEmpty() ? null : queue.firstKey();
+            @Override public boolean hasNext() { return next != null; }
+            @Override public TaskRecord next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                TaskRecord t = queue.get(next); // null if it left the queue meanwhile: the caller skips it
+                next = queue.higherKey(next);
+                return t;
+            }
+        };
     }
 
     private Runnable assign(TaskRecord t, NodeRecord node, Instant now) {

@@ -29,7 +29,7 @@ class DemoAndLauncherIT {
     private static String bin(String name) { return Path.of("bin", name).toAbsolutePath().toString(); }
 
     @Test void demoRunsASampleTaskEndToEnd() throws Exception {
-        int port = Cluster.freePort();
+        int port = Cluster.freePortPair();
         Cluster.Result r = run(tmp, List.of(bin("hakuriver"), "demo", "--exit", "--data", tmp.resolve("d").toString(), "--port", String.valueOf(port)));
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("completed (exit code 0)").contains("Hello from HakuRiver task")
@@ -44,7 +44,7 @@ class DemoAndLauncherIT {
      * SIGTERM (as Ctrl-C) stops it with exit 0 and kills its unfinished tasks (none is left under PID 1).
      */
     @Test void everyExampleTheDemoPrintsWorksAndStoppingItKillsItsTasks() throws Exception {
-        int port = Cluster.freePort();
+        int port = Cluster.freePortPair();
         ProcessBuilder pb = new ProcessBuilder(bin("hakuriver"), "demo", "--data", tmp.resolve("d").toString(), "--port", String.valueOf(port))
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("demo.log").toFile());
         pb.environment().put("HAKURIVER_JAR", Env.jar().toString());

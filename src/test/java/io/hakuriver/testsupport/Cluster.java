@@ -250,6 +250,17 @@ public final class Cluster implements AutoCloseable {
         return sb.toString();
     }
 
+    /** A free port whose next port is free too (the demo puts its Runner on port + 1). */
+    public static int freePortPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = freePort();
+            if (p >= 65535) continue;
+            try (ServerSocket next = new ServerSocket(p + 1)) { next.setReuseAddress(true); return p; }
+            catch (IOException taken) { /* try another */ }
+        }
+        throw new IOException("no two adjacent free ports found");
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) { s.setReuseAddress(true); return s.getLocalPort(); }
     }
