@@ -1,6 +1,6 @@
 package io.hakuriver.host;
 
-import io.hakuriver.util.Json;
+import io.hakuriver.http.ErrorDetail;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -60,23 +60,8 @@ public record DispatchOutcome(Kind kind, String reason, Duration deferNode) {
         return new DispatchOutcome(Kind.RETRY_SAME_NODE, "runner call failed (" + why + ")", null);
     }
 
-    /** The Runner's own words: the JSON {@code detail}, else the text without markup, shortened. */
-    static String detail(String body) {
-        if (body == null || body.isBlank()) return "(no detail)";
-        try {
-            var n = Json.tree(body);
-            if (n != null && n.has("detail")) {
-                var d = n.get("detail");
-                return d.isTextual() ? d.asText() : d.toString();
-            }
-        } catch (RuntimeException ignored) {
-            // not JSON: an HTML error page from a proxy or an old server
-        }
-        String text = body.replaceAll("(?s)<(script|style).*?</\\1>", " ").replaceAll("<[^>]*>", " ")
-                .replaceAll("&[a-z]+;", " ").replaceAll("\\s+", " ").trim();
-        if (text.isEmpty()) text = "(no detail)";
-        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
-    }
+    /** The Runner's own words (see {@link ErrorDetail}). */
+    static String detail(String body) { return ErrorDetail.of(body); }
 
     private static Duration retryAfter(String header) {
         if (header != null) {

@@ -129,13 +129,7 @@ public final class HostLink {
         }
     }
 
-    static String detail(String body) {
-        try {
-            var n = Json.tree(body);
-            if (n.has("detail")) return n.get("detail").isTextual() ? n.get("detail").asText() : n.get("detail").toString();
-        } catch (Exception ignored) { }
-        return body;
-    }
+    static String detail(String body) { return io.hakuriver.http.ErrorDetail.of(body); }
 
     public static final class RegistrationRefused extends Exception {
         public final int status;

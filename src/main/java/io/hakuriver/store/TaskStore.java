@@ -88,7 +88,11 @@ public final class TaskStore {
         sql.append(" ORDER BY task_id DESC");
         if (f.limit() != null) { sql.append(" LIMIT ?"); args.add(f.limit()); }
         if (f.offset() != null) { if (f.limit() == null) sql.append(" LIMIT -1"); sql.append(" OFFSET ?"); args.add(f.offset()); }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        each(c, sql.toString(), args, sink);
+    }
+
+    private static void each(Connection c, String sql, List<Object> args, RowSink sink) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) sink.accept(read(rs));
@@ -114,16 +118,9 @@ public final class TaskStore {
     }
 
     private List<TaskRecord> query(String sql, List<Object> args) {
-        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
-            bindAll(ps, args);
-            List<TaskRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(read(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("reading tasks", e);
-        }
+        List<TaskRecord> out = new ArrayList<>();
+        each(db.connection(), sql, args, out::add);
+        return out;
     }
 
     private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {
