@@ -168,6 +168,13 @@ public class DockerBackend implements ExecutionBackend {
             // Only a failed task needs the state (OOM flag, engine error); a clean exit 0 is success either way.
             JsonNode state = code == 0 ? null : inspectState(name);
             boolean oom = state != null && state.path("OOMKilled").asBoolean(false);
+            // the engine sets OOMKilled from the kernel's OOM event, which can arrive after the exit (seen with
+            // Docker 20.10 on cgroup v2): a SIGKILLed container with a memory limit is asked again, briefly
+            for (int i = 0; i < 5 && !oom && code == 137 && memoryBytes != null && memoryBytes > 0; i++) {
+                Thread.sleep(100);
+                state = inspectState(name);
+                oom = state != null && state.path("OOMKilled").asBoolean(false);
+            }
             String error = state == null ? "" : state.path("Error").asText("");
             if (oom) {
                 done.complete(TaskOutcome.oom(code, "Killed by the out-of-memory killer: the container exceeded its memory limit"
