@@ -74,7 +74,7 @@ public final class RunnerAgent {
         if (table.contains(id)) return duplicate(id);
         if (cancelled.contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " was killed before it started.");
         // finished here, its outcome not yet delivered: a Host that restarted sends its /run again; never rerun it
-        if (outbox.pendingTaskIds().contains(id)) return new Reply(Result.CONFLICT, "Task " + id + " already ran on this node; its outcome is being delivered.");
+        if (outbox.hasPending(id)) return new Reply(Result.CONFLICT, "Task " + id + " already ran on this node; its outcome is being delivered.");
         TaskSpec spec;
         try {
             spec = spec(r);
@@ -277,6 +277,7 @@ public final class RunnerAgent {
             } catch (Exception ex) {
                 log.warn("{} backend discovery failed: {}", b.name(), ex.toString());
             }
+            b.recovered();
         }
     }
 

@@ -81,4 +81,51 @@ class UpdateOutboxTest {
         assertThat(delivered).containsExactly("1:completed", "2:completed", "3:completed", "4:completed", "5:completed");
         box.close();
     }
+
+    @Test void aBurstCostsOneJournalThatStaysSmallOnceDelivered() throws Exception {
+        AtomicBoolean hostUp = new AtomicBoolean(false);
+        List<Long> delivered = new CopyOnWriteArrayList<>();
+        UpdateOutbox box = new UpdateOutbox(dir, batch -> {
+            if (!hostUp.get()) return 0;
+            for (UpdateRequest u : batch) delivered.add(u.taskId());
+            return batch.size();
+        });
+        String msg = "x".repeat(500);
+        for (long id = 1; id <= 4000; id++) box.add(new UpdateRequest(id, "failed", 1, msg, null, null));
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("one file, not one per update").containsExactly(UpdateOutbox.JOURNAL);
+        }
+        Path journal = dir.resolve(UpdateOutbox.JOURNAL);
+        assertThat(java.nio.file.Files.size(journal)).isGreaterThan(UpdateOutbox.COMPACT_BYTES);
+        hostUp.set(true);
+        box.nudge();
+        assertThat(box.drain(20_000)).isTrue();
+        assertThat(delivered).hasSize(4000).isSorted();
+        box.add(new UpdateRequest(9999, "completed", 0, null, null, null)); // appended to the compacted journal
+        assertThat(box.drain(10_000)).isTrue();
+        assertThat(java.nio.file.Files.size(journal)).as("compacted once mostly settled").isLessThan(UpdateOutbox.COMPACT_BYTES / 4);
+        box.close();
+    }
+
+    @Test void aTornLastLineAndOldPerUpdateFilesAreReadAtStartUp() throws Exception {
+        // what a Runner killed in the middle of an append leaves, next to files of the version before the journal
+        java.nio.file.Files.writeString(dir.resolve(UpdateOutbox.JOURNAL),
+                "+3 {\"task_id\":3,\"status\":\"completed\",\"exit_code\":0}\n+4 {\"task_id\":4,\"status\":\"failed\"\n+5 {\"task_id\":5,\"stat");
+        java.nio.file.Files.writeString(dir.resolve(String.format("%016d-%d.json", 1, 1)), "{\"task_id\":1,\"status\":\"completed\",\"exit_code\":0}");
+        java.nio.file.Files.writeString(dir.resolve(String.format("%016d-%d.json", 2, 2)), "{\"task_id\":2,\"status\":\"killed\"}");
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        UpdateOutbox box = new UpdateOutbox(dir, batch -> {
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            return batch.size();
+        });
+        assertThat(box.drain(10_000)).isTrue();
+        assertThat(delivered).containsExactly("1:completed", "2:killed", "3:completed");
+        box.add(new UpdateRequest(6, "completed", 0, null, null, null));
+        assertThat(box.drain(10_000)).isTrue();
+        assertThat(delivered).endsWith("6:completed").doesNotContain("4:failed");
+        box.close();
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(UpdateOutbox.JOURNAL);
+        }
+    }
 }

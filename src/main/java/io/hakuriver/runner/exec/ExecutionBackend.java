@@ -43,6 +43,9 @@ public interface ExecutionBackend {
      */
     default java.util.Map<Long, String> discover(String runnerName) throws Exception { return java.util.Map.of(); }
 
+    /** Called once after the start-up recovery pass ({@link #recover} for every stored handle). */
+    default void recovered() { }
+
     record Availability(boolean available, String reason) {
         public static Availability ok() { return new Availability(true, "ok"); }
         public static Availability no(String reason) { return new Availability(false, reason); }

@@ -19,21 +19,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a task as a plain child process in its own session (setsid), so that kill/pause/resume reach the whole
  * process tree through its process group. The task's argv is passed to a constant wrapper script as positional
- * parameters — never interpolated into a shell string — and the wrapper records the exit status in a file, so a
- * restarted Runner can still learn how a task it re-attached to ended.
+ * parameters — never interpolated into a shell string — and the wrapper records the exit status in the Runner's
+ * {@link ExitLog}, so a restarted Runner can still learn how a task it re-attached to ended.
  */
 public final class ProcessBackend implements ExecutionBackend {
     private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
-    /** $0 = exit-status file, "$@" = the task's argv. Constant: no user data is ever part of this string. */
-    static final String WRAPPER = "\"$@\"; s=$?; echo $s > \"$0\"; exit $s";
+    /** $0 = exit log, $1 = task id, then the task's argv. Constant: no user data is ever part of this string. */
+    static final String WRAPPER = "i=$1; shift; \"$@\"; s=$?; echo \"$i $s\" >> \"$0\"; exit $s";
 
     private final HakuConfig config;
-    private final Path exitDir;
+    private final ExitLog exits;
     private final boolean hasSetsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
     public ProcessBackend(HakuConfig config) {
         this.config = config;
-        this.exitDir = config.runnerStateDir().resolve("exit");
+        this.exits = new ExitLog(config.runnerStateDir().resolve("exit"));
     }
 
     @Override public String name() { return "process"; }
@@ -47,9 +47,6 @@ public final class ProcessBackend implements ExecutionBackend {
         if (HostInfo.isRoot() && runAs.isEmpty() && !config.runner().allowRootTasks()) {
             return failed(spec, "Refusing to run the task as root: set [environment] runner_user, or [runner] allow_root_tasks = true.");
         }
-        Files.createDirectories(exitDir);
-        Path exitFile = exitDir.resolve(spec.taskId() + ".exit");
-        Files.deleteIfExists(exitFile);
         Files.createDirectories(spec.workDir());
         Files.createDirectories(spec.stdoutFile().getParent());
         Files.createDirectories(spec.stderrFile().getParent());
@@ -59,7 +56,8 @@ public final class ProcessBackend implements ExecutionBackend {
         if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
             argv.addAll(List.of("setpriv", "--reuid=" + runAs, "--regid=" + runAs, "--init-groups", "--"));
         }
-        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString()));
+        Path exitLog = exits.acquire();
+        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitLog.toString(), String.valueOf(spec.taskId())));
         String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
         if (spec.numaNode() != null && onPath(numactl)) {
             // bind to the targeted NUMA zone like the systemd backend does (argv, inside the wrapper)
@@ -82,11 +80,16 @@ public final class ProcessBackend implements ExecutionBackend {
         try {
             p = pb.start();
         } catch (IOException e) {
+            exits.release(exitLog);
             return failed(spec, "Could not start the task: " + e.getMessage());
         }
         ProcessHandle h = p.toHandle();
-        String handle = h.pid() + ":" + h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + ":" + exitFile;
-        CompletableFuture<TaskOutcome> done = p.onExit().thenApply(proc -> outcome(exitFile, proc.exitValue()));
+        String handle = h.pid() + ":" + h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + ":" + exitLog;
+        // our child: the wrapper's exit status is the task's (it exits with it), no need to read the log
+        CompletableFuture<TaskOutcome> done = p.onExit().thenApply(proc -> {
+            exits.release(exitLog);
+            return TaskOutcome.exited(proc.exitValue());
+        });
         return new RunningTask(spec.taskId(), name(), handle, done);
     }
 
@@ -102,18 +105,17 @@ public final class ProcessBackend implements ExecutionBackend {
         return new RunningTask(spec.taskId(), name(), "", CompletableFuture.completedFuture(TaskOutcome.launchFailed(msg)));
     }
 
-    private static TaskOutcome outcome(Path exitFile, Integer fallback) {
-        try {
-            if (Files.exists(exitFile)) {
-                int code = Integer.parseInt(Files.readString(exitFile).trim());
-                Files.deleteIfExists(exitFile);
-                return TaskOutcome.exited(code);
-            }
-        } catch (Exception ignored) { }
-        // the wrapper itself died (SIGKILL of the group): report the signal status
-        if (fallback == null) return new TaskOutcome(null, false, "Task ended while the Runner was down; exit status unknown.");
-        return TaskOutcome.exited(fallback);
+    /** The outcome of a re-attached task, from the exit log (or a one-task exit file of an earlier Runner version). */
+    private TaskOutcome recoveredOutcome(long taskId, Path exitFile) {
+        var code = ExitLog.statusOf(exitFile, taskId);
+        if (ExitLog.isLog(exitFile)) exits.release(exitFile);
+        else try { Files.deleteIfExists(exitFile); } catch (IOException ignored) { }
+        // nothing recorded: the wrapper itself was killed (SIGKILL of the group) while the Runner was down
+        return code.isPresent() ? TaskOutcome.exited(code.getAsInt())
+                : new TaskOutcome(null, false, "Task ended while the Runner was down; exit status unknown.");
     }
+
+    @Override public void recovered() { exits.sweep(); }
 
     private record Handle(long pid, long startMillis, Path exitFile) {
         static Handle parse(String s) {
@@ -159,10 +161,12 @@ public final class ProcessBackend implements ExecutionBackend {
         Optional<ProcessHandle> ph = live(h);
         CompletableFuture<TaskOutcome> done;
         if (ph.isPresent()) {
-            // not our child any more: onExit() polls; the exit status comes from the wrapper's file
-            done = ph.get().onExit().thenApply(x -> outcome(h.exitFile(), null));
-        } else if (Files.exists(h.exitFile())) {
-            done = CompletableFuture.completedFuture(outcome(h.exitFile(), null));
+            // not our child any more: onExit() polls; the exit status comes from the wrapper's line in the log
+            exits.hold(h.exitFile());
+            done = ph.get().onExit().thenApply(x -> recoveredOutcome(taskId, h.exitFile()));
+        } else if (ExitLog.statusOf(h.exitFile(), taskId).isPresent()) {
+            exits.hold(h.exitFile());
+            done = CompletableFuture.completedFuture(recoveredOutcome(taskId, h.exitFile()));
         } else {
             return Optional.empty();
         }
