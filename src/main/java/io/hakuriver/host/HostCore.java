@@ -70,9 +70,10 @@ public final class HostCore {
         T result;
         synchronized (db.lock()) {
             result = change.apply(calls);
-            calls.addAll(state.schedule());
+            calls.addAll(state.batch(state::schedule)); // every assignment of this round in one commit
         }
         if (!calls.isEmpty()) sender.accept(calls);
+        link.flush();
         return result;
     }
 
@@ -303,25 +304,37 @@ public final class HostCore {
         return new UpdateResult(u.taskId(), 200, moved ? "Task status updated successfully." : "Task already in a final state");
     }
 
+    /** What a Runner said (or failed to say) about one start. */
+    record Answer(TaskRecord task, DispatchOutcome outcome, int attempt) {}
+
     /** The answer (or its absence) to a /run, from {@link RunnerLink}; retries the same node when asked to. */
     void dispatchAnswered(NodeRecord node, TaskRecord t, DispatchOutcome o, int attempt) {
+        dispatchAnswered(node, List.of(new Answer(t, o, attempt)));
+    }
+
+    /** The answers to a batch of starts on one node, under one lock. */
+    void dispatchAnswered(NodeRecord node, List<Answer> answers) {
         changeVoid(calls -> {
-            switch (o.kind()) {
-                case ACCEPTED -> state.dispatchAccepted(t, node.hostname);
-                case REQUEUE -> state.dispatchDeferred(t, node.hostname, o.reason(), o.deferNode());
-                case REFUSED -> {
-                    log.warn("Runner {} refused task {}: {}", node.hostname, t.taskId, o.reason());
-                    state.dispatchRefused(t, node.hostname, o.reason());
-                }
-                case RETRY_SAME_NODE -> {
-                    if (state.stillDispatching(t, node.hostname)) {
-                        long delay = Math.min(5_000L, 250L << Math.min(attempt, 5));
-                        log.info("Start of task {} on {} not confirmed ({}); asking again in {} ms", t.taskId, node.hostname, o.reason(), delay);
-                        link.retryLater(node, t, attempt + 1, delay);
-                    }
+            for (Answer a : answers) answerLocked(node, a.task(), a.outcome(), a.attempt());
+        });
+    }
+
+    private void answerLocked(NodeRecord node, TaskRecord t, DispatchOutcome o, int attempt) {
+        switch (o.kind()) {
+            case ACCEPTED -> state.dispatchAccepted(t, node.hostname);
+            case REQUEUE -> state.dispatchDeferred(t, node.hostname, o.reason(), o.deferNode());
+            case REFUSED -> {
+                log.warn("Runner {} refused task {}: {}", node.hostname, t.taskId, o.reason());
+                state.dispatchRefused(t, node.hostname, o.reason());
+            }
+            case RETRY_SAME_NODE -> {
+                if (state.stillDispatching(t, node.hostname)) {
+                    long delay = Math.min(5_000L, 250L << Math.min(attempt, 5));
+                    log.info("Start of task {} on {} not confirmed ({}); asking again in {} ms", t.taskId, node.hostname, o.reason(), delay);
+                    link.retryLater(node, t, attempt + 1, delay);
                 }
             }
-        });
+        }
     }
 
     // ---------------------------------------------------------------- users
@@ -403,6 +416,7 @@ public final class HostCore {
         List<Runnable> calls;
         synchronized (db.lock()) { calls = state.resumeAssigning(); }
         if (!calls.isEmpty()) sender.accept(calls);
+        link.flush();
     }
 
     // ---------------------------------------------------------------- reads
@@ -427,11 +441,14 @@ public final class HostCore {
      * (for X-Total-Count) before the first row.
      */
     void listTasks(TaskFilter f, java.util.function.LongConsumer total, TaskStore.RowSink sink) {
-        try (Connection reader = db.openReader()) {
+        Connection reader = db.borrowReader();
+        boolean healthy = false;
+        try {
             total.accept(TaskStore.count(reader, f));
             TaskStore.forEach(reader, f, sink);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("listing tasks failed: " + e.getMessage(), e);
+            healthy = true;
+        } finally {
+            db.giveBack(reader, healthy);
         }
     }
 

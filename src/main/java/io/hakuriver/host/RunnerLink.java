@@ -14,8 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +28,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Host → Runner calls (/run, /kill, /pause, /resume). Ids go out as JSON integers, as runners expect. What an
  * answer to /run means is decided by {@link DispatchOutcome} and acted on by {@link HostCore}.
+ *
+ * <p>Starts for one node are batched: while a start request to a node is unanswered, further starts for it wait
+ * and then go together as one {@code POST /runs} (one HTTP exchange, one answer per task). A Runner without
+ * {@code /runs} (the original's) gets every start as its own {@code /run}, as before.
  */
 final class RunnerLink {
     private static final Logger log = LoggerFactory.getLogger(RunnerLink.class);
     private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(15);
+    /** Most starts in one /runs request, and about the most bytes (the Runner reads at most 4 MiB). */
+    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
 
     private final HostCore core;
     private final String token;
@@ -39,39 +51,158 @@ final class RunnerLink {
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
 
+    /** One start waiting for, or travelling in, a /runs request. */
+    private record Start(NodeRecord node, TaskRecord task, int attempt, byte[] json) {}
+
+    /** Per node (by URL): starts waiting while one request is out, and whether the Runner knows /runs. */
+    private static final class NodeQueue {
+        final ArrayDeque<Start> waiting = new ArrayDeque<>();
+        boolean sending;
+        volatile boolean singlesOnly;
+    }
+
+    private final Map<String, NodeQueue> queues = new ConcurrentHashMap<>();
+
     RunnerLink(HostCore core, String token) {
         this.core = core;
         this.token = token;
     }
 
     private HttpRequest.Builder request(String url, Object body, Duration timeout) {
+        return request(url, Json.bytes(body), timeout);
+    }
+
+    private HttpRequest.Builder request(String url, byte[] body, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (!token.isEmpty()) b.header("Authorization", "Bearer " + token);
         return b;
     }
 
-    /** Sends /run without waiting; the answer, or its absence, goes to {@link HostCore#dispatchAnswered}. */
-    void dispatch(NodeRecord node, TaskRecord t) { dispatch(node, t, 1); }
+    /**
+     * Queues a start; {@link #flush} sends it. The answer, or its absence, goes to {@link HostCore#dispatchAnswered}.
+     */
+    void dispatch(NodeRecord node, TaskRecord t) { enqueue(node, t, 1); }
 
     void retryLater(NodeRecord node, TaskRecord t, int attempt, long delayMs) {
-        retries.schedule(() -> dispatch(node, t, attempt), delayMs, TimeUnit.MILLISECONDS);
+        retries.schedule(() -> { enqueue(node, t, attempt); flush(); }, delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private void dispatch(NodeRecord node, TaskRecord t, int attempt) {
+    private static RunRequest runRequest(NodeRecord node, TaskRecord t) {
         String image = t.dockerImageName == null ? "" : t.dockerImageName;
-        RunRequest body = new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
+        return new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
                 Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts,
                 node.hostname);
-        http.sendAsync(request(node.url + "/run", body, DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
-            .whenComplete((resp, err) -> {
+    }
+
+    private void enqueue(NodeRecord node, TaskRecord t, int attempt) {
+        Start s = new Start(node, t, attempt, Json.bytes(runRequest(node, t)));
+        NodeQueue q = queues.computeIfAbsent(node.url, u -> new NodeQueue());
+        if (q.singlesOnly) { sendOne(s); return; }
+        synchronized (q) { q.waiting.add(s); }
+    }
+
+    /** Sends what is queued for every node that has no start request out. Called after each state change. */
+    void flush() {
+        for (NodeQueue q : queues.values()) sendNext(q);
+    }
+
+    /** Takes the next batch of q unless a request is out already; one task goes as /run, several as /runs. */
+    private void sendNext(NodeQueue q) {
+        List<Start> batch = new ArrayList<>();
+        synchronized (q) {
+            if (q.sending || q.waiting.isEmpty()) return;
+            int bytes = 0;
+            while (!q.waiting.isEmpty() && batch.size() < MAX_BATCH
+                    && (batch.isEmpty() || bytes + q.waiting.peek().json().length <= MAX_BATCH_BYTES)) {
+                Start s = q.waiting.poll();
+                bytes += s.json().length;
+                batch.add(s);
+            }
+            q.sending = true;
+        }
+        CompletableFuture<Void> sent = batch.size() == 1 ? sendOne(batch.get(0)) : sendBatch(q, batch);
+        sent.whenComplete((x, err) -> {
+            synchronized (q) { q.sending = false; }
+            sendNext(q);
+        });
+    }
+
+    private CompletableFuture<Void> sendOne(Start s) {
+        return http.sendAsync(request(s.node().url + "/run", s.json(), DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
+            .handle((resp, err) -> {
                 DispatchOutcome o = err != null ? DispatchOutcome.of(err)
                         : DispatchOutcome.of(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
-                try { core.dispatchAnswered(node, t, o, attempt); }
-                catch (RuntimeException e) { log.warn("handling the answer to /run of task {} failed: {}", t.taskId, e.toString()); }
+                answered(s.node(), List.of(new HostCore.Answer(s.task(), o, s.attempt())));
+                return null;
             });
+    }
+
+    private CompletableFuture<Void> sendBatch(NodeQueue q, List<Start> batch) {
+        NodeRecord node = batch.get(0).node();
+        StringBuilder body = new StringBuilder(batch.size() * 512).append("{\"tasks\":[");
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) body.append(',');
+            body.append(new String(batch.get(i).json(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.append("]}");
+        byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return http.sendAsync(request(node.url + "/runs", bytes, DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
+            .handle((resp, err) -> {
+                if (err != null) {
+                    DispatchOutcome o = DispatchOutcome.of(err);
+                    answered(node, batch.stream().map(s -> new HostCore.Answer(s.task(), o, s.attempt())).toList());
+                } else if (resp.statusCode() / 100 == 2) {
+                    answered(node, perTask(batch, resp.body()));
+                } else if (isVerdictOnRunner(resp.statusCode())) {
+                    DispatchOutcome o = DispatchOutcome.of(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
+                    answered(node, batch.stream().map(s -> new HostCore.Answer(s.task(), o, s.attempt())).toList());
+                } else {
+                    // 404/405: a Runner without /runs (the original's); anything else about the batch itself: each
+                    // start then gets its own, definite answer
+                    if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+                        log.info("Runner {} has no /runs; sending its starts one by one", node.hostname);
+                        q.singlesOnly = true;
+                    } else {
+                        log.warn("Runner {} answered {} to a batch of {} starts; sending them one by one", node.hostname, resp.statusCode(), batch.size());
+                    }
+                    return CompletableFuture.allOf(batch.stream().map(this::sendOne).toArray(CompletableFuture[]::new));
+                }
+                return CompletableFuture.<Void>completedFuture(null);
+            }).thenCompose(f -> f);
+    }
+
+    /** Answers to a whole batch that say something about the Runner, not the tasks: busy, auth, failing. */
+    private static boolean isVerdictOnRunner(int status) {
+        return status == 429 || status == 503 || status == 401 || status == 403 || status == 421 || status / 100 == 5;
+    }
+
+    /** One outcome per start from a /runs answer: {@code results[i]} answers {@code tasks[i]}. */
+    private static List<HostCore.Answer> perTask(List<Start> batch, String body) {
+        List<HostCore.Answer> out = new ArrayList<>(batch.size());
+        com.fasterxml.jackson.databind.JsonNode results;
+        try { results = Json.tree(body).path("results"); }
+        catch (RuntimeException e) { results = Json.MAPPER.missingNode(); }
+        for (int i = 0; i < batch.size(); i++) {
+            Start s = batch.get(i);
+            com.fasterxml.jackson.databind.JsonNode r = results.path(i);
+            DispatchOutcome o;
+            if (r.path("task_id").asLong(-1) != s.task().taskId) {
+                o = DispatchOutcome.of(new java.io.IOException("no answer for this task in the /runs reply"));
+            } else {
+                String retryAfter = r.path("retry_after").isMissingNode() ? null : r.path("retry_after").asText();
+                o = DispatchOutcome.of(r.path("status").asInt(500), Json.write(r.path("body")), retryAfter);
+            }
+            out.add(new HostCore.Answer(s.task(), o, s.attempt()));
+        }
+        return out;
+    }
+
+    private void answered(NodeRecord node, List<HostCore.Answer> answers) {
+        try { core.dispatchAnswered(node, answers); }
+        catch (RuntimeException e) { log.warn("handling the answers to the starts on {} failed: {}", node.hostname, e.toString()); }
     }
 
     /** Tells the runner to kill a task; best effort, result only logged (the Host already recorded the kill). */

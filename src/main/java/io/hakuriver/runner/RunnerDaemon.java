@@ -16,7 +16,9 @@ import io.hakuriver.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +67,7 @@ public final class RunnerDaemon implements AutoCloseable {
         this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
                 new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
                 .post("/run", this::run)
+                .post("/runs", this::runs)
                 .post("/kill", (body, n) -> control(body, "kill"))
                 .post("/pause", (body, n) -> control(body, "pause"))
                 .post("/resume", (body, n) -> control(body, "resume"))
@@ -108,6 +111,39 @@ public final class RunnerDaemon implements AutoCloseable {
                 yield Response.ok(ok);
             }
         };
+    }
+
+    /** Most starts in one /runs request (our Host sends at most 64). */
+    static final int MAX_RUNS = 256;
+
+    /**
+     * Several starts in one request (ours; the original has only /run): {@code {"tasks": [<a /run body>, …]}},
+     * answered with one result per task in the same order: its task id, the status and body /run would have
+     * answered, and {@code retry_after} where /run would have sent that header.
+     */
+    private Response runs(JsonNode json, long bytes) {
+        JsonNode tasks = json.path("tasks");
+        if (!tasks.isArray() || tasks.isEmpty() || tasks.size() > MAX_RUNS) {
+            throw ApiException.validation("tasks", "must be a list of 1 to " + MAX_RUNS + " /run bodies", "value_error.list");
+        }
+        List<Map<String, Object>> results = new ArrayList<>(tasks.size());
+        long share = Math.max(1, bytes / tasks.size());
+        for (JsonNode task : tasks) {
+            Response r;
+            try {
+                r = run(task, share);
+            } catch (ApiException e) {
+                r = Response.error(e.status, e.detail);
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            JsonNode id = task.path("task_id");
+            one.put("task_id", id.canConvertToLong() ? id.asLong() : null);
+            one.put("status", r.status());
+            one.put("body", r.body());
+            if (r.headers().containsKey("Retry-After")) one.put("retry_after", r.headers().get("Retry-After"));
+            results.add(one);
+        }
+        return Response.ok(Map.of("results", results));
     }
 
     /** A refusal the Host retries: it is about this Runner's state, not about the task. */

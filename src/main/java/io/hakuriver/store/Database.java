@@ -114,6 +114,7 @@ public final class Database implements AutoCloseable {
     public Connection openReader() {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            c.setAutoCommit(true);
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA busy_timeout=5000");
                 st.execute("PRAGMA query_only=1");
@@ -123,6 +124,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("opening a reader", e);
         }
     }
+    /** Idle reader connections kept for the next listing (opening one costs more than a small query). */
+    private final java.util.concurrent.ArrayBlockingQueue<Connection> idleReaders = new java.util.concurrent.ArrayBlockingQueue<>(2);
+
+    /** A reader from the idle ones, or a new one; give it back with {@link #giveBack}. */
+    public Connection borrowReader() {
+        Connection c = idleReaders.poll();
+        return c != null ? c : openReader();
+    }
+
+    /** Keeps a healthy reader for the next listing, closes it when enough are idle or it failed. */
+    public void giveBack(Connection c, boolean healthy) {
+        if (healthy && idleReaders.offer(c)) return;
+        try { c.close(); } catch (SQLException ignored) { }
+    }
+
     public Object lock() { return lock; }
     public Path file() { return file; }
 
@@ -162,6 +178,7 @@ public final class Database implements AutoCloseable {
     }
 
     @Override public void close() {
+        for (Connection c; (c = idleReaders.poll()) != null; ) { try { c.close(); } catch (SQLException ignored) { } }
         try { conn.close(); } catch (SQLException ignored) { }
     }
 }

@@ -34,8 +34,19 @@ public final class Times {
     public static Instant parse(String s) {
         if (s == null || s.isBlank()) return null;
         String t = s.trim().replace(' ', 'T');
-        try { return OffsetDateTime.parse(t).toInstant(); } catch (DateTimeParseException ignored) { }
-        try { return LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant(); }
+        // choose the parser first: a failed parse costs an exception, and every update carries naive timestamps
+        boolean offset = hasOffset(t);
+        try { return offset ? OffsetDateTime.parse(t).toInstant() : LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant(); }
+        catch (DateTimeParseException ignored) { }
+        try { return offset ? LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant() : OffsetDateTime.parse(t).toInstant(); }
         catch (DateTimeParseException e) { throw new IllegalArgumentException("invalid timestamp '" + s + "'"); }
+    }
+
+    /** 'Z' or a sign after the time part ("…T12:00:00+02:00"); the date's own dashes come before the 'T'. */
+    private static boolean hasOffset(String t) {
+        int time = t.indexOf('T');
+        if (time < 0) return false;
+        char last = t.charAt(t.length() - 1);
+        return last == 'Z' || last == 'z' || t.indexOf('+', time) > 0 || t.indexOf('-', time) > 0;
     }
 }

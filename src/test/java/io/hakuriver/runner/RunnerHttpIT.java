@@ -129,6 +129,29 @@ class RunnerHttpIT {
         assertJsonDetail(post(port, "/run", TOKEN, sleeper), 409);
         assertThat(post(port, "/kill", TOKEN, "{\"task_id\": 423}").status()).isEqualTo(200);
 
+        // several starts in one request: one answer per task, in order, each what /run would have said
+        assertThat(post(port, "/run", TOKEN, sleeper.replace("423", "433")).status()).isEqualTo(200);
+        Raw batch = post(port, "/runs", TOKEN, "{\"tasks\": [{\"task_id\": 430, \"command\": \"echo\", \"arguments\": [\"batched\"]},"
+                + " {\"task_id\": 433, \"command\": \"sleep\", \"arguments\": [\"30\"]}, {\"task_id\": 431}, {\"task_id\": 432, \"command\": \"touch\","
+                + " \"arguments\": [\"" + marker + "\"], \"hostname\": \"n2\"}, 7]}");
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        JsonNode results = batch.json().get("results");
+        assertThat(results).hasSize(5);
+        assertThat(results.get(0).get("task_id").asLong()).isEqualTo(430);
+        assertThat(results.get(0).get("status").asInt()).isEqualTo(200);
+        assertThat(results.get(1).get("status").asInt()).as("already running here").isEqualTo(409);
+        assertThat(results.get(2).get("status").asInt()).isEqualTo(422);
+        assertThat(results.get(2).get("body").get("detail").toString()).contains("command");
+        assertThat(results.get(3).get("status").asInt()).isEqualTo(421);
+        assertThat(results.get(4).get("status").asInt()).isEqualTo(422);
+        assertThat(results.get(4).get("task_id").isNull()).isTrue();
+        Path batched = c.sharedDir().resolve("task_outputs/430.out");
+        Cluster.await(Duration.ofSeconds(20), "task 430 ran", () -> Files.exists(batched) && Files.readString(batched).equals("batched\n"));
+        assertThat(marker).doesNotExist();
+        assertThat(post(port, "/kill", TOKEN, "{\"task_id\": 433}").status()).isEqualTo(200);
+        assertJsonDetail(post(port, "/runs", TOKEN, "{\"tasks\": []}"), 422);
+        assertJsonDetail(post(port, "/runs", null, "{\"tasks\": []}"), 401);
+
         assertNoJettyLoaded(c.runner("n1").process().pid());
     }
 
