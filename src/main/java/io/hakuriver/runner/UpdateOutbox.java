@@ -36,6 +36,12 @@ public final class UpdateOutbox implements AutoCloseable {
 
     /** Most updates handed to one delivery (one /updates call). */
     static final int BATCH = 200;
+    /**
+     * While updates keep coming (the last delivery ended less than {@link #BUSY_MS} ago), a lone update waits up to
+     * this long for company, so a burst of short tasks costs the Host one request per few updates, not one each.
+     * An update after a quiet spell goes at once.
+     */
+    static final long LINGER_MS = 3, BUSY_MS = 5;
     /** Compact the journal once it is this large and at most a quarter of it is unsettled (or all of it is settled). */
     static final long COMPACT_BYTES = 1 << 20;
     static final String JOURNAL = "updates.journal";
@@ -134,6 +140,7 @@ public final class UpdateOutbox implements AutoCloseable {
 
     private void loop() {
         long backoff = 200;
+        long lastDelivery = 0;
         while (running) {
             try {
                 List<Long> seqs = new ArrayList<>();
@@ -141,6 +148,9 @@ public final class UpdateOutbox implements AutoCloseable {
                 synchronized (lock) {
                     while (index.isEmpty() && running) lock.wait(1000);
                     if (!running) return;
+                    if (index.size() < 8 && System.nanoTime() - lastDelivery < BUSY_MS * 1_000_000) {
+                        lock.wait(LINGER_MS); // busy: let a few more updates join this request
+                    }
                     List<Long> unreadable = new ArrayList<>();
                     for (Map.Entry<Long, Pending> e : index.entrySet()) {
                         if (batch.size() == BATCH) break;
@@ -157,6 +167,7 @@ public final class UpdateOutbox implements AutoCloseable {
                 int settled = 0;
                 try { settled = deliver.deliver(batch); }
                 finally {
+                    lastDelivery = System.nanoTime();
                     synchronized (lock) {
                         inFlight.clear();
                         List<Long> done = new ArrayList<>(seqs.subList(0, settled));
