@@ -64,7 +64,7 @@ final class RunnerLink {
         RunRequest body = new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
                 Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts,
-                node.hostname);
+                node.hostname, t.wantsGpus() && t.assignedGpus != null ? t.assignedGpus : List.of());
         http.sendAsync(request(node.url + "/run", body, DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
             .whenComplete((resp, err) -> {
                 DispatchOutcome o = err != null ? DispatchOutcome.of(err)

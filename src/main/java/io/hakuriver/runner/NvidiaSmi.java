@@ -47,6 +47,7 @@ public final class NvidiaSmi implements GpuSource {
         BoundedRead out = new BoundedRead(p.getInputStream(), MAX_OUTPUT);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 return GpuScan.failed(executable + " did not answer within " + timeout.toSeconds() + " s (driver hung?)");
             }
@@ -73,7 +74,7 @@ public final class NvidiaSmi implements GpuSource {
             int id;
             try { id = Integer.parseInt(f[0]); } catch (NumberFormatException e) { bad = bad == null ? line : bad; continue; }
             int n = f.length;
-            String name = String.join(",", Arrays.copyOfRange(f, 2, n - 5));
+            String name = String.join(", ", Arrays.copyOfRange(f, 2, n - 5)); // nvidia-smi writes ", " between fields
             double total = number(f[n - 5]), used = number(f[n - 4]);
             double free = total >= 0 && used >= 0 ? Math.max(0, total - used) : GpuInfo.UNKNOWN;
             double watts = number(f[n - 1]);

@@ -21,6 +21,11 @@ public final class GpuEnvironment {
         return gpus.stream().map(AssignedGpu::visibleId).collect(Collectors.joining(","));
     }
 
+    /** nvidia-smi's indexes of the task's GPUs ("0,1"), for the task's own information (HAKURIVER_GPUS). */
+    public static String indexes(List<AssignedGpu> gpus) {
+        return gpus.stream().map(g -> Integer.toString(g.index())).collect(Collectors.joining(","));
+    }
+
     /** For a task on the node itself (plain process, systemd scope). */
     public static Map<String, String> bare(List<AssignedGpu> gpus) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -28,7 +33,7 @@ public final class GpuEnvironment {
         env.put("CUDA_VISIBLE_DEVICES", ids);
         env.put("NVIDIA_VISIBLE_DEVICES", ids);
         env.put("CUDA_DEVICE_ORDER", "PCI_BUS_ID"); // index arithmetic inside the task then matches nvidia-smi
-        env.put("HAKURIVER_GPUS", gpus.stream().map(g -> Integer.toString(g.index())).collect(Collectors.joining(",")));
+        if (!gpus.isEmpty()) env.put("HAKURIVER_GPUS", indexes(gpus));
         return env;
     }
 
@@ -39,13 +44,14 @@ public final class GpuEnvironment {
      * image's own NVIDIA_VISIBLE_DEVICES=all would otherwise expose every GPU; "void" for tasks without GPUs.
      */
     public static void applyToContainer(Map<String, String> env, List<AssignedGpu> gpus) {
-        env.put("HAKURIVER_GPUS", gpus.stream().map(g -> Integer.toString(g.index())).collect(Collectors.joining(",")));
         if (gpus.isEmpty()) {
+            env.remove("HAKURIVER_GPUS");
             env.put("NVIDIA_VISIBLE_DEVICES", NO_CONTAINER_GPU);
             env.put("CUDA_VISIBLE_DEVICES", "");
         } else {
             env.put("NVIDIA_VISIBLE_DEVICES", ids(gpus));
             env.remove("CUDA_VISIBLE_DEVICES");
+            env.put("HAKURIVER_GPUS", indexes(gpus));
         }
     }
 }
