@@ -177,7 +177,7 @@ public final class HostCore {
         for (Target t : accepted) {
             int count = t.gpus() != null ? t.gpus().size() : req.gpuCount();
             String why = Placement.neverFitsGpus(state.node(t.node()), t.gpus(), count);
-            if (why != null) errors.add(ApiException.error("targets", "--target " + t.raw() + ": " + why, "value_error"));
+            if (why != null) errors.add(ApiException.error("targets", why, "value_error"));
         }
         if (req.targets().isEmpty() && req.gpuCount() > 0) {
             String most = null;
