@@ -27,6 +27,8 @@ public final class GpuMonitor implements AutoCloseable {
     private final GpuSource source;
     private final Path procDir;
     private volatile GpuScan last = GpuScan.failed("GPUs not scanned yet");
+    /** The last scan that found GPUs: one failed nvidia-smi run must not fail the tasks the Host placed here. */
+    private volatile GpuScan lastGood;
     private ScheduledExecutorService refresher;
 
     public GpuMonitor(GpuSource source) { this(source, NVIDIA_PROC); }
@@ -42,6 +44,7 @@ public final class GpuMonitor implements AutoCloseable {
         try { next = source.scan(); } catch (RuntimeException e) { next = GpuScan.failed("GPU scan failed: " + e); }
         GpuScan prev = last;
         last = next;
+        if (next.error() == null) lastGood = next;
         if (!Objects.equals(ids(prev), ids(next)) || !Objects.equals(prev.error(), next.error())) {
             if (next.error() != null) log.info("No GPUs on this node: {}", next.error());
             else log.info("GPUs on this node: {}", describe(next.gpus()));
@@ -65,7 +68,7 @@ public final class GpuMonitor implements AutoCloseable {
      */
     public List<AssignedGpu> resolve(List<Integer> ids) {
         if (ids == null || ids.isEmpty()) return List.of();
-        GpuScan scan = last;
+        GpuScan scan = last.error() != null && lastGood != null ? lastGood : last;
         Map<String, Integer> minors = NvidiaDevices.minorsByUuid(procDir);
         List<AssignedGpu> out = new ArrayList<>();
         for (int id : ids) {

@@ -88,4 +88,18 @@ class NvidiaSmiTest {
         assertThat(m.resolve(null)).isEmpty();
         assertThatThrownBy(() -> m.resolve(List.of(7))).hasMessageContaining("GPU 7").hasMessageContaining("[0, 1]");
     }
+
+    @Test void aFailedScanAfterAGoodOneStillResolvesTheGpusTheHostPlaced() {
+        boolean[] fail = {false};
+        GpuMonitor m = new GpuMonitor(() -> fail[0] ? GpuScan.failed("nvidia-smi failed with exit code 9")
+                : NvidiaSmi.parse("0, GPU-1a2b, A100, 1, 1, 1, 1, 1\n"), tmp.resolve("none"));
+        m.scanNow();
+        fail[0] = true;
+        m.scanNow();
+        assertThat(m.latest().error()).contains("exit code 9");
+        assertThat(m.resolve(List.of(0))).extracting(a -> a.visibleId()).containsExactly("GPU-1a2b");
+        GpuMonitor never = new GpuMonitor(() -> GpuScan.failed("nvidia-smi not found"), tmp.resolve("none"));
+        never.scanNow();
+        assertThatThrownBy(() -> never.resolve(List.of(0))).hasMessageContaining("reports no GPUs (nvidia-smi not found)");
+    }
 }
