@@ -28,7 +28,7 @@ which). Ctrl-C stops the demo and kills its unfinished tasks.
 
 ![Dashboard](docs/img/dashboard-overview.png)
 
-Contents: [What it is](#what-it-is) · [Configuration](#configuration) · [Scheduling](#scheduling-a-real-queue) ·
+Contents: [What it is](#what-it-is) · [Configuration](#configuration) · [Scheduling](#scheduling-a-real-queue) · [GPUs](#gpus) ·
 [Client](#client) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) · [Benchmarks](#benchmarks) ·
 [systemd](#running-under-systemd) · [Docker](#docker-environments) · [Dashboard](#web-dashboard) · [hakurun](#parameter-sweeps-hakurun-and-hakuriverclient-sweep)
 

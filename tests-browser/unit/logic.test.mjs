@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, parseMemory, commandLine, formatDuration, plural } from '../../src/main/resources/public/js/format.js';
-import { coreRanges, nodeCores, numaZones } from '../../src/main/resources/public/js/pages/node-math.js';
+import { coreRanges, gpuUsage, nodeCores, nodeGpus, numaZones } from '../../src/main/resources/public/js/pages/node-math.js';
 import { buildSubmitBody, schedulingFailures } from '../../src/main/resources/public/js/pages/submit-form.js';
 import { containerState } from '../../src/main/resources/public/js/pages/docker.js';
 import { terminalUrl } from '../../src/main/resources/public/js/terminal.js';
@@ -92,4 +92,29 @@ test('plural', () => {
   assert.equal(plural(1, 'core'), '1 core');
   assert.equal(plural(0, 'core'), '0 cores');
   assert.equal(plural(306, 'core'), '306 cores');
+});
+
+test('GPU fields: the submit body asks for any N (ids go on a target) and node GPUs read -1 as unknown', () => {
+  const base = { command: 'x', arguments: '', env: '', checkedTargets: [], extraTargets: 'n1::0,1', cores: '', memory: '',
+    container: 'NULL', privileged: '', mounts: '' };
+  const named = buildSubmitBody({ ...base, gpus: '', gpuShare: false });
+  assert.deepEqual(named.targets, ['n1::0,1']);
+  assert.deepEqual(buildSubmitBody({ ...base, extraTargets: 'a, b:1 c::0, 2,3 d' }).targets, ['a', 'b:1', 'c::0,2,3', 'd']);
+  assert.equal(named.gpu_count, undefined);
+  assert.equal(named.gpu_share, undefined);
+  const any = buildSubmitBody({ ...base, extraTargets: '', gpus: '2', gpuShare: true });
+  assert.equal(any.gpu_count, 2);
+  assert.equal(any.gpu_share, true);
+  assert.throws(() => buildSubmitBody({ ...base, gpus: '1.5' }), (e) => e.fieldErrors.gpu_count === 'Whole number of GPUs');
+  const n = { gpus_total: 2, gpus_free: 1, gpu_info: [
+    { gpu_id: 0, name: 'A100', memory_used_mib: 1024, memory_total_mib: 81920, gpu_utilization: 37, temperature: 45, holders: ['7'], shares_used: 0, exclusive: true },
+    { gpu_id: 1, name: 'A100', memory_used_mib: -1, memory_total_mib: 81920, gpu_utilization: -1, temperature: 33, holders: [] }] };
+  assert.deepEqual(gpuUsage(n), { total: 2, used: 1 });
+  assert.equal(gpuUsage({}), null);
+  const g = nodeGpus(n);
+  assert.equal(g[0].util, 37);
+  assert.deepEqual(g[0].holders, ['7']);
+  assert.equal(g[1].memUsed, null);
+  assert.equal(g[1].util, null);
+  assert.deepEqual(nodeGpus({ gpu_info: null }), []);
 });

@@ -141,6 +141,14 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
                             n.path("cpu_percent").asText("-"), n.path("memory_percent").asText("-"), n.path("total_cores").asText());
                 }
             }
+            // GPUs with their holders come from /nodes: the samples carry figures, the holders are live state
+            JsonNode all = client().get("/nodes");
+            if (!query.health.isBlank()) {
+                com.fasterxml.jackson.databind.node.ArrayNode one = io.hakuriver.util.Json.MAPPER.createArrayNode();
+                all.forEach(n -> { if (query.health.equals(n.path("hostname").asText())) one.add(n); });
+                all = one;
+            }
+            Printer.gpuTable(System.out, all);
         }
         return ExitCodes.OK;
     }

@@ -61,6 +61,8 @@ public final class Printer {
         out.println("  container:  " + text(t.get("container_name")));
         long mem = t.path("required_memory_bytes").asLong(0);
         out.println("  resources:  " + Style.count(t.path("required_cores").asInt(), "core") + (mem > 0 ? ", " + MemorySize.format(mem) : ""));
+        String gpus = gpus(t);
+        if (gpus != null) out.println("  gpus:       " + gpus);
         if (!t.path("batch_id").isNull() && !t.path("batch_id").asText().equals(t.path("task_id").asText())) out.println("  batch:      " + text(t.get("batch_id")));
         out.println("  submitted:  " + time(t.get("submitted_at")));
         out.println("  started:    " + time(t.get("started_at")));
@@ -71,6 +73,27 @@ public final class Printer {
         out.println("  stderr:     " + text(t.get("stderr_path")));
     }
 
+    /**
+     * A task's GPUs in one phrase: the ids it holds (or held), else what it asks for; null for a task without GPUs
+     * (or from a Host that does not know GPUs).
+     */
+    static String gpus(JsonNode t) {
+        int count = t.path("gpu_count").asInt(0);
+        if (count <= 0) return null;
+        String share = t.path("gpu_share").asBoolean(false) ? " (shared)" : "";
+        JsonNode held = t.path("assigned_gpus");
+        if (held.isArray() && !held.isEmpty()) return ids(held) + share;
+        JsonNode named = t.path("required_gpus");
+        if (named.isArray() && !named.isEmpty()) return ids(named) + " (requested)" + share;
+        return "any " + count + " (requested)" + share;
+    }
+
+    private static String ids(JsonNode arr) {
+        List<String> l = new ArrayList<>();
+        arr.forEach(n -> l.add(n.asText()));
+        return String.join(",", l);
+    }
+
     public static void tasks(PrintStream out, JsonNode list) {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode t : list) {
@@ -78,10 +101,12 @@ public final class Printer {
             t.path("arguments").forEach(a -> args.add(a.asText()));
             String cmd = text(t.get("command")) + (args.isEmpty() ? "" : " " + String.join(" ", args));
             if (cmd.length() > 48) cmd = cmd.substring(0, 45) + "...";
+            String gpus = gpus(t);
             rows.add(List.of(text(t.get("task_id")), text(t.get("status")), text(t.get("assigned_node")),
-                    String.valueOf(t.path("required_cores").asInt()), text(t.get("exit_code")), time(t.get("submitted_at")), cmd));
+                    String.valueOf(t.path("required_cores").asInt()), gpus == null ? "-" : gpus.replace(" (requested)", "?"),
+                    text(t.get("exit_code")), time(t.get("submitted_at")), cmd));
         }
-        table(out, List.of("TASK ID", "STATUS", "NODE", "CORES", "EXIT", "SUBMITTED", "COMMAND"), rows);
+        table(out, List.of("TASK ID", "STATUS", "NODE", "CORES", "GPUS", "EXIT", "SUBMITTED", "COMMAND"), rows);
     }
 
     public static void nodes(PrintStream out, JsonNode list) {
@@ -89,11 +114,43 @@ public final class Printer {
         for (JsonNode n : list) {
             int numa = n.path("numa_topology").isObject() ? n.path("numa_topology").size() : 0;
             long memTotal = n.path("memory_total_bytes").asLong(0), memRes = n.path("memory_in_use_bytes").asLong(0);
+            int gpuTotal = n.path("gpus_total").asInt(0);
             rows.add(List.of(text(n.get("hostname")), text(n.get("status")), text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
                     memTotal == 0 ? "-" : MemorySize.format(memRes) + "/" + MemorySize.format(memTotal),
+                    gpuTotal == 0 ? "-" : (gpuTotal - n.path("gpus_free").asInt(0)) + "/" + gpuTotal,
                     n.path("cpu_percent").isNull() ? "-" : n.get("cpu_percent").asText() + "%",
                     String.valueOf(numa), text(n.get("url")), time(n.get("last_heartbeat"))));
         }
-        table(out, List.of("NODE", "STATUS", "CORES USED", "MEM RESERVED", "CPU", "NUMA", "URL", "LAST HEARTBEAT"), rows);
+        table(out, List.of("NODE", "STATUS", "CORES USED", "MEM RESERVED", "GPUS USED", "CPU", "NUMA", "URL", "LAST HEARTBEAT"), rows);
+        gpuTable(out, list);
+    }
+
+    /**
+     * Every GPU of the cluster, one line each: id, model, memory used/total, utilisation, temperature and who holds
+     * it (with the share count on nodes that share GPUs); then why nodes without GPUs have none. Nothing when no node
+     * reported GPU facts.
+     */
+    public static void gpuTable(PrintStream out, JsonNode nodes) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> without = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            int shares = n.path("gpu_shares_per_gpu").asInt(1);
+            for (JsonNode g : n.path("gpu_info")) {
+                double used = g.path("memory_used_mib").asDouble(-1), total = g.path("memory_total_mib").asDouble(-1);
+                List<String> holders = new ArrayList<>();
+                g.path("holders").forEach(h -> holders.add(h.asText()));
+                String held = holders.isEmpty() ? "free" : String.join(",", holders);
+                if (shares > 1 && !g.path("exclusive").asBoolean(false)) held += " (" + g.path("shares_used").asInt(0) + "/" + shares + " shares)";
+                rows.add(List.of(text(n.get("hostname")), g.path("gpu_id").asText(), g.path("name").asText("").isEmpty() ? "-" : g.path("name").asText(),
+                        (used < 0 ? "?" : Math.round(used) + "") + "/" + (total < 0 ? "?" : Math.round(total) + "") + " MiB",
+                        g.path("gpu_utilization").asInt(-1) < 0 ? "-" : g.path("gpu_utilization").asInt() + "%",
+                        g.path("temperature").asInt(-1) < 0 ? "-" : g.path("temperature").asInt() + "C", held));
+            }
+            if (n.path("gpu_info").isEmpty() && n.path("gpu_error").isTextual()) without.add(n.path("hostname").asText() + ": " + n.path("gpu_error").asText());
+        }
+        if (rows.isEmpty() && without.isEmpty()) return;
+        out.println();
+        if (!rows.isEmpty()) table(out, List.of("NODE", "GPU", "NAME", "MEMORY", "UTIL", "TEMP", "HELD BY"), rows);
+        for (String w : without) out.println("no GPUs on " + w);
     }
 }

@@ -1,5 +1,6 @@
 package io.hakuriver.client;
 
+import io.hakuriver.api.GpuIds;
 import io.hakuriver.cli.Main.UsageError;
 import io.hakuriver.config.MemorySize;
 import picocli.CommandLine.Option;
@@ -11,8 +12,15 @@ import java.util.Map;
 
 /** Task options shared by submission commands (a picocli mixin), with the original client's flags and meanings. */
 public class TaskOptions {
-    @Option(names = "--target", paramLabel = "HOST[:NUMA]", description = "Target node (repeatable); none = the Host picks one.")
+    @Option(names = "--target", paramLabel = "HOST[:NUMA][::GPUS]", description = "Target node (repeatable); none = the Host picks one."
+            + " ::GPUS names GPU ids of that node, e.g. node1::0,1 or node1:0::2.")
     public List<String> targets = new ArrayList<>();
+
+    @Option(names = "--gpus", paramLabel = "N", description = "Any N free GPUs of one node per task (the Host picks the node unless --target names one).")
+    public Integer gpus;
+
+    @Option(names = "--gpu-share", description = "Share the task's GPU(s) with other --gpu-share tasks, up to the node's [gpu] shares_per_gpu per GPU.")
+    public boolean gpuShare;
 
     @Option(names = "--cores", paramLabel = "N", description = "CPU cores per task (0 = no limit, no reservation). Default: ${DEFAULT-VALUE}.")
     public int cores = 0;
@@ -57,10 +65,38 @@ public class TaskOptions {
         b.put("env_vars", envMap());
         b.put("required_cores", cores);
         b.put("required_memory_bytes", memoryBytes());
-        b.put("targets", targets);
+        putTargets(b);
         b.put("container_name", container);
         b.put("privileged", privileged);
         b.put("additional_mounts", mounts);
+        if (gpus != null) {
+            if (gpus < 0 || gpus > GpuIds.MAX_PER_TASK) throw new UsageError("--gpus must be between 0 and " + GpuIds.MAX_PER_TASK);
+            b.put("gpu_count", gpus);
+        }
+        if (gpuShare) b.put("gpu_share", true);
         return b;
+    }
+
+    /**
+     * Targets as the Host takes them: {@code node::0,1} becomes the target {@code node} and its ids in
+     * {@code required_gpus} (one list per target, KohakuRiver's wire form), sent only when some target names ids.
+     */
+    private void putTargets(Map<String, Object> b) {
+        List<String> plain = new ArrayList<>();
+        List<List<Integer>> ids = new ArrayList<>();
+        boolean named = false;
+        for (String t : targets) {
+            int i = t.indexOf("::");
+            if (i < 0) { plain.add(t); ids.add(List.of()); continue; }
+            try { ids.add(GpuIds.parse(t.substring(i + 2))); }
+            catch (IllegalArgumentException e) { throw new UsageError("--target " + t + ": " + e.getMessage()); }
+            if (gpus != null && gpus != ids.get(ids.size() - 1).size()) {
+                throw new UsageError("--target " + t + " names " + ids.get(ids.size() - 1).size() + " GPU(s) but --gpus says " + gpus);
+            }
+            plain.add(t.substring(0, i));
+            named = true;
+        }
+        b.put("targets", plain);
+        if (named) b.put("required_gpus", ids);
     }
 }

@@ -45,6 +45,8 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("runner", "state_dir", Type.STRING, "", "Where the Runner keeps its task table and undelivered updates (empty = <local_temp_dir>/.runner-state-<port>)."),
         new ConfigKey("runner", "allow_root_tasks", Type.BOOL, false, "Allow tasks to run as root when the Runner itself runs as root and runner_user is empty."),
         new ConfigKey("runner", "max_tasks", Type.INT, 0L, "Most tasks this node runs at once, 0-core tasks included (0 = auto: 4 per core, at least 8). The Runner announces it to the Host."),
+        new ConfigKey("gpu", "nvidia_smi", Type.STRING, "nvidia-smi", "nvidia-smi that discovers this Runner's NVIDIA GPUs (name on PATH or absolute path; \"\" = no GPU discovery). Missing or failing = a node without GPUs, with the reason in its health."),
+        new ConfigKey("gpu", "shares_per_gpu", Type.INT, 1L, "How many tasks submitted with --gpu-share may hold one GPU of this Runner at once (1-64; tasks without --gpu-share always get a GPU to themselves)."),
         new ConfigKey("security", "token", Type.STRING, "", "Shared bearer token; when set every endpoint but /healthz requires it. Prefer token_file."),
         new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret).")
     );

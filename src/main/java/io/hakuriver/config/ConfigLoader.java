@@ -184,6 +184,7 @@ public final class ConfigLoader {
             new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
                 bool(v, "runner.allow_root_tasks"), bounded(v, "runner.max_tasks", 0, 100_000, sources)),
             new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file")),
+            new HakuConfig.Gpu(str(v, "gpu.nvidia_smi"), bounded(v, "gpu.shares_per_gpu", 1, 64, sources)),
             List.copyOf(sources));
         String nb = cfg.runner().nullBackend();
         if (!List.of("auto", "systemd", "process").contains(nb)) {

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record HakuConfig(Network network, Paths paths, Database database, Timing timing,
                          Environment environment, Docker docker, Runner runner, Security security,
-                         List<Path> sources) {
+                         Gpu gpu, List<Path> sources) {
 
     public record Network(String hostBindIp, int hostPort, String hostReachableAddress,
                           String runnerAddress, int runnerPort, String runnerBindIp) {}
@@ -32,6 +32,11 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
     }
     public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
     public record Security(String token, String tokenFile) {}
+    /**
+     * GPU discovery and sharing on a Runner: {@code nvidiaSmi} is the nvidia-smi to run ("" = no discovery, the node
+     * has no GPUs); {@code sharesPerGpu} is how many {@code --gpu-share} tasks may hold one GPU at once.
+     */
+    public record Gpu(String nvidiaSmi, int sharesPerGpu) {}
 
     public String hostUrl() {
         return "http://" + network.hostReachableAddress() + ":" + network.hostPort();

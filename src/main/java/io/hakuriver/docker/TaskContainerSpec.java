@@ -15,13 +15,14 @@ import java.util.stream.Collectors;
  * Builds the Engine API "create container" body for a task: the equivalent of
  * {@code docker run --name hakuriver-task-<id> --network host --label ... -e ... --mount ... --workdir /shared
  * --cpus N --memory <bytes>b --memory-swap <bytes>b --cpuset-cpus/--cpuset-mems [--privileged | --cap-add SYS_NICE]
- * hakuriver/<env>:base argv...}. Pure logic, so it is unit-tested without an engine.
+ * [--gpus '"device=<uuid>,…"'] hakuriver/<env>:base argv...}. Pure logic, so it is unit-tested without an engine.
  */
 public final class TaskContainerSpec {
     public static final String LABEL_TASK_ID = "hakuriver.task-id";
     public static final String LABEL_NODE = "hakuriver.node";
     public static final String LABEL_STDOUT = "hakuriver.stdout";
     public static final String LABEL_STDERR = "hakuriver.stderr";
+    public static final String NVIDIA_DRIVER = "nvidia";
 
     private TaskContainerSpec() {}
 
@@ -41,6 +42,7 @@ public final class TaskContainerSpec {
         env.put("HAKURIVER_LOCAL_TEMP_DIR", "/local_temp");
         if (spec.numaNode() != null) env.put("HAKURIVER_TARGET_NUMA_NODE", spec.numaNode().toString());
         else env.remove("HAKURIVER_TARGET_NUMA_NODE");
+        io.hakuriver.runner.exec.GpuEnvironment.applyToContainer(env, spec.gpus());
         return env;
     }
 
@@ -76,6 +78,16 @@ public final class TaskContainerSpec {
         if (spec.hasMemoryLimit()) {
             host.put("Memory", spec.memoryBytes());
             host.put("MemorySwap", spec.memoryBytes()); // equal = no swap, as systemd's MemorySwapMax=0 (spec C18)
+        }
+        if (!spec.gpus().isEmpty()) {
+            // what `docker run --gpus '"device=<ids>"'` sends; the NVIDIA container runtime hook acts on it
+            ObjectNode req = host.putArray("DeviceRequests").addObject();
+            req.put("Driver", NVIDIA_DRIVER);
+            req.put("Count", 0);
+            ArrayNode ids = req.putArray("DeviceIDs");
+            spec.gpus().forEach(g -> ids.add(g.visibleId()));
+            req.putArray("Capabilities").addArray().add("gpu");
+            req.putObject("Options");
         }
         if (spec.numaNode() != null) {
             host.put("CpusetMems", spec.numaNode().toString());

@@ -246,6 +246,7 @@ final class ClusterState {
 
     private void hold(TaskRecord t, int sign) {
         usage(t.assignedNode).add(t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId, sign);
+        if (t.wantsGpus()) usage(t.assignedNode).holdGpus(t.assignedGpus, t.gpuShare, sign);
         if (t.batchId != null && t.maxRunning != null) batchHolding.merge(t.batchId, sign, Integer::sum);
     }
 
@@ -323,11 +324,12 @@ final class ClusterState {
             } else {
                 n = Placement.bestFit(nodes.values(), this::usage, t, window, now);
             }
-            if (n == null) {
+            List<Integer> gpus = n == null ? null : Placement.gpusNow(n, usage(n.hostname), t); // empty: needs none
+            if (gpus == null) {
                 if (!anyNodeHasRoom(now)) { fullScan = true; break; }
                 continue;
             }
-            out.add(assign(t, n, now));
+            out.add(assign(t, n, gpus, now));
         }
         return out;
     }
@@ -350,8 +352,8 @@ final class ClusterState {
         };
     }
 
-    private Runnable assign(TaskRecord t, NodeRecord node, Instant now) {
-        transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = node.hostname);
+    private Runnable assign(TaskRecord t, NodeRecord node, List<Integer> gpus, Instant now) {
+        transition(t, TaskStatus.ASSIGNING, r -> { r.assignedNode = node.hostname; r.assignedGpus = gpus.isEmpty() ? null : gpus; });
         assignedAt.put(t.taskId, now);
         inFlight.add(t.taskId);
         usage(node.hostname).inFlight++;

@@ -81,13 +81,24 @@ public final class HostCore {
 
     // ---------------------------------------------------------------- submit
 
-    /** A target of a submission: a node, optionally one of its NUMA zones. */
-    record Target(String raw, String node, Integer numa) {}
+    /** A target of a submission: a node, optionally one of its NUMA zones and GPU ids ({@code node:numa::0,1}). */
+    record Target(String raw, String node, Integer numa, List<Integer> gpus) {
+        Target(String raw, String node, Integer numa) { this(raw, node, numa, null); }
+    }
 
-    /** Validated fields of POST /submit; {@code argumentSets} (a sweep) or {@code arguments}. */
+    /**
+     * Validated fields of POST /submit; {@code argumentSets} (a sweep) or {@code arguments}. {@code gpuCount}: any
+     * that many GPUs of the chosen node, for targets that name no GPU ids; {@code gpuShare}: may share them.
+     */
     record NewTasks(String command, List<String> arguments, List<List<String>> argumentSets, Map<String, String> env,
                     int cores, Long memory, List<Target> targets, String envName, String image, Boolean privileged,
-                    List<String> mounts, Integer maxRunning) {}
+                    List<String> mounts, Integer maxRunning, int gpuCount, boolean gpuShare) {
+        NewTasks(String command, List<String> arguments, List<List<String>> argumentSets, Map<String, String> env,
+                 int cores, Long memory, List<Target> targets, String envName, String image, Boolean privileged,
+                 List<String> mounts, Integer maxRunning) {
+            this(command, arguments, argumentSets, env, cores, memory, targets, envName, image, privileged, mounts, maxRunning, 0, false);
+        }
+    }
 
     record Submitted(List<TaskRecord> created, List<Map<String, String>> failures) {}
 
@@ -113,6 +124,7 @@ public final class HostCore {
             if (!req.targets().isEmpty() && accepted.isEmpty()) {
                 throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
             }
+            checkGpus(req, accepted, mem);
             int count = req.argumentSets() != null ? req.argumentSets().size() : Math.max(1, accepted.size());
             List<TaskRecord> created = new ArrayList<>(count);
             Instant now = state.now();
@@ -140,6 +152,9 @@ public final class HostCore {
                 r.privileged = req.envName() == null ? null : req.privileged();
                 r.additionalMounts = req.envName() == null ? null : req.mounts();
                 r.maxRunning = req.maxRunning();
+                r.requiredGpus = t == null ? null : t.gpus();
+                r.gpuCount = r.requiredGpus != null ? r.requiredGpus.size() : req.gpuCount();
+                r.gpuShare = r.gpuCount > 0 && req.gpuShare();
                 created.add(r);
             }
             long more = 0;
@@ -152,6 +167,37 @@ public final class HostCore {
             state.enqueue(created);
             return new Submitted(created, failures);
         });
+    }
+
+    /**
+     * GPU requests that can never be met are bad input, answered 422 naming node and ids (a busy GPU is not: the task
+     * waits in the queue). Without targets, some online node must have enough GPUs next to the cores and memory.
+     */
+    private void checkGpus(NewTasks req, List<Target> accepted, long mem) {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (Target t : accepted) {
+            int count = t.gpus() != null ? t.gpus().size() : req.gpuCount();
+            String why = Placement.neverFitsGpus(state.node(t.node()), t.gpus(), count);
+            if (why != null) errors.add(ApiException.error("targets", why, "value_error"));
+        }
+        if (req.targets().isEmpty() && req.gpuCount() > 0) {
+            String most = null;
+            int mostGpus = -1;
+            boolean fits = false;
+            for (NodeRecord n : state.nodes()) {
+                if (!n.online()) continue;
+                int have = Placement.gpuIds(n).size();
+                if (have > mostGpus) { mostGpus = have; most = n.hostname; }
+                if (Placement.neverFitsGpus(n, null, req.gpuCount()) == null && Placement.neverFits(n, req.cores(), mem, null) == null) fits = true;
+            }
+            if (!fits) {
+                errors.add(ApiException.error("gpu_count", "Requested " + req.gpuCount() + " GPU" + (req.gpuCount() == 1 ? "" : "s")
+                        + " but no online node has that many" + (mostGpus > 0 ? " (most: " + mostGpus + " on " + most + ")" : ": no online node has GPUs")
+                        + (mostGpus >= req.gpuCount() ? " together with " + req.cores() + " cores" + (mem > 0 ? " and " + mem + " bytes of memory" : "") : ""),
+                        "value_error"));
+            }
+        }
+        if (!errors.isEmpty()) throw ApiException.validation(errors);
     }
 
     /** Reasons a target can never accept the task (spec §6.2 wording), or null. */
@@ -216,11 +262,16 @@ public final class HostCore {
             n.status = "online";
             n.numaTopology = r.numaTopology() == null || r.numaTopology().isEmpty() ? null : r.numaTopology();
             n.maxTasks = r.maxTasks() == null || r.maxTasks() == 0 ? null : r.maxTasks();
+            n.gpus = r.gpuInfo() == null ? List.of() : List.copyOf(r.gpuInfo());
+            n.gpuSharesPerGpu = r.gpuSharesPerGpu();
+            n.gpuError = r.gpuError();
             state.putNode(n);
             state.markCapacityChanged();
         });
-        log.info("Runner {} registered from {} ({} cores, at most {} tasks)", r.hostname(), base, r.totalCores(),
-                r.maxTasks() == null || r.maxTasks() == 0 ? "auto" : r.maxTasks());
+        log.info("Runner {} registered from {} ({} cores, at most {} tasks, {})", r.hostname(), base, r.totalCores(),
+                r.maxTasks() == null || r.maxTasks() == 0 ? "auto" : r.maxTasks(),
+                r.gpuInfo() != null && !r.gpuInfo().isEmpty() ? r.gpuInfo().size() + " GPU(s), " + (r.gpuSharesPerGpu() == null ? 1 : r.gpuSharesPerGpu()) + " share(s) each"
+                        : "no GPUs" + (r.gpuError() != null ? ": " + r.gpuError() : ""));
     }
 
     /** A heartbeat: node facts, killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes. */
@@ -236,6 +287,8 @@ public final class HostCore {
             n.memoryPercent = hb.memoryPercent();
             n.memoryUsedBytes = hb.memoryUsedBytes();
             if (hb.memoryTotalBytes() != null && hb.memoryTotalBytes() > 0) n.memoryTotalBytes = hb.memoryTotalBytes();
+            boolean gpusChanged = refreshGpus(n, hb);
+            if (gpusChanged) state.markCapacityChanged();
             boolean cameBack = !n.online();
             if (cameBack) {
                 n.status = "online";
@@ -244,7 +297,7 @@ public final class HostCore {
             }
             // the row is what a restarted Host starts from (and it resets last_heartbeat then): a status change is
             // written at once, the node's figures only now and then, not 200 writes a second for 200 nodes
-            state.saveNodeEvery(n, cameBack ? Duration.ZERO : NODE_ROW_REFRESH);
+            state.saveNodeEvery(n, cameBack || gpusChanged ? Duration.ZERO : NODE_ROW_REFRESH);
             for (KilledTask k : hb.killedTasksOrEmpty()) {
                 TaskRecord t = state.active(k.taskId());
                 if (t == null || (t.status.isFinal() && t.status != TaskStatus.LOST)) continue;
@@ -253,6 +306,20 @@ public final class HostCore {
             }
             calls.addAll(state.reconcile(n, running, paused, reportsPaused));
         });
+    }
+
+    /**
+     * Takes a heartbeat's GPU figures. A beat whose scan failed (no GPUs, with an error) keeps the GPUs the node
+     * registered, so one failed nvidia-smi run does not take GPUs away from queued tasks; the error is shown.
+     * Returns whether the set of GPU ids changed (placement must look again).
+     */
+    private static boolean refreshGpus(NodeRecord n, HeartbeatRequest hb) {
+        if (hb.gpuInfo() == null) return false; // an original Runner: registration's facts stay
+        n.gpuError = hb.gpuError();
+        if (hb.gpuInfo().isEmpty() && hb.gpuError() != null && !n.gpus.isEmpty()) return false;
+        boolean changed = !Placement.gpuIds(n).equals(hb.gpuInfo().stream().map(io.hakuriver.api.GpuInfo::gpuId).toList());
+        n.gpus = List.copyOf(hb.gpuInfo());
+        return changed;
     }
 
     /** A task's status as its Runner reports it (one element of /update or /updates). */
@@ -458,10 +525,15 @@ public final class HostCore {
             List<Map<String, Object>> out = new ArrayList<>();
             for (NodeRecord n : state.nodes()) {
                 List<String> holding = new ArrayList<>();
+                Map<Integer, List<String>> gpuHolders = new HashMap<>();
                 for (TaskRecord t : state.tasksOn(n.hostname)) {
-                    if (TaskStatus.HOLDS_RESOURCES.contains(t.status)) holding.add(String.valueOf(t.taskId));
+                    if (!TaskStatus.HOLDS_RESOURCES.contains(t.status)) continue;
+                    holding.add(String.valueOf(t.taskId));
+                    if (t.wantsGpus() && t.assignedGpus != null) {
+                        for (int g : t.assignedGpus) gpuHolders.computeIfAbsent(g, k -> new ArrayList<>()).add(String.valueOf(t.taskId));
+                    }
                 }
-                out.add(Views.node(n, state.usage(n.hostname), holding));
+                out.add(Views.node(n, state.usage(n.hostname), holding, gpuHolders));
             }
             return out;
         }

@@ -2,12 +2,13 @@ package io.hakuriver.host;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What one node is using right now, kept incrementally: cores and memory reserved by tasks in
  * assigning/running/paused, how many tasks that is, how many task starts are in flight to its Runner, and until
- * when the node should not be sent new starts (its Runner said it is busy).
+ * when the node should not be sent new starts (its Runner said it is busy), and who holds each of its GPUs.
  */
 final class NodeUsage {
     int cores;
@@ -17,6 +18,28 @@ final class NodeUsage {
     Instant deferredUntil;
     final Map<Integer, Integer> numaCores = new HashMap<>();
     final Map<Integer, Long> numaMemory = new HashMap<>();
+    /** Per GPU id: how many sharing tasks hold it, and whether a non-sharing task has it to itself. */
+    final Map<Integer, Integer> gpuShared = new HashMap<>();
+    final Map<Integer, Integer> gpuExclusive = new HashMap<>();
+
+    void holdGpus(List<Integer> ids, boolean share, int sign) {
+        if (ids == null) return;
+        Map<Integer, Integer> m = share ? gpuShared : gpuExclusive;
+        for (int id : ids) {
+            int v = m.getOrDefault(id, 0) + sign;
+            if (v <= 0) m.remove(id); else m.put(id, v);
+        }
+    }
+
+    int sharesUsed(int id) { return gpuShared.getOrDefault(id, 0); }
+    boolean heldExclusively(int id) { return gpuExclusive.getOrDefault(id, 0) > 0; }
+    boolean gpuIdle(int id) { return !heldExclusively(id) && sharesUsed(id) == 0; }
+
+    /** Whether one more task may take this GPU: a non-sharing task needs it idle, a sharing one a free share. */
+    boolean gpuFreeFor(int id, boolean share, int sharesPerGpu) {
+        if (heldExclusively(id)) return false;
+        return share ? sharesUsed(id) < sharesPerGpu : sharesUsed(id) == 0;
+    }
 
     void add(int c, long mem, Integer numa, int sign) {
         cores += sign * c;

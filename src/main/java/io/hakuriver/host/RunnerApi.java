@@ -1,5 +1,6 @@
 package io.hakuriver.host;
 
+import io.hakuriver.api.GpuInfo;
 import io.hakuriver.api.HeartbeatRequest;
 import io.hakuriver.api.KilledTask;
 import io.hakuriver.api.NumaNode;
@@ -51,13 +52,18 @@ final class RunnerApi {
                 b.err("numa_topology", "Invalid NUMA topology: expected {\"<id>\": {\"cores\": [..], \"memory_bytes\": n}}", "value_error");
             }
         }
+        List<GpuInfo> gpus = gpuInfo(b);
+        Long shares = b.integer("gpu_shares_per_gpu", false);
+        String gpuError = oneLine(b.string("gpu_error", false));
+        if (shares != null && (shares < 1 || shares > 64)) b.err("gpu_shares_per_gpu", "gpu_shares_per_gpu must be between 1 and 64", "value_error");
         if (hostname != null && !NODE_NAME.matcher(hostname).matches()) b.err("hostname", "Invalid hostname '" + hostname + "'", "value_error");
         if (cores != null && (cores < 0 || cores > 100_000)) b.err("total_cores", "total_cores must be between 0 and 100000", "value_error");
         if (ram != null && ram < 0) b.err("total_ram_bytes", "total_ram_bytes must be >= 0", "value_error");
         if (maxTasks != null && (maxTasks < 0 || maxTasks > 100_000)) b.err("max_tasks", "max_tasks must be between 0 and 100000", "value_error");
         if (url != null && !url.matches("^https?://[^\\s/]+(/.*)?$")) b.err("runner_url", "runner_url must be an http(s) URL", "value_error");
         b.check();
-        core.register(new RegisterRequest(hostname, cores.intValue(), ram, url, numa, maxTasks == null ? null : maxTasks.intValue()));
+        core.register(new RegisterRequest(hostname, cores.intValue(), ram, url, numa, maxTasks == null ? null : maxTasks.intValue(),
+                gpus, shares == null ? null : shares.intValue(), gpuError));
         ctx.json(Map.of("message", "Runner " + hostname + " acknowledged."));
     }
 
@@ -76,9 +82,55 @@ final class RunnerApi {
         Double memPct = b.number("memory_percent");
         Long memUsed = b.integer("memory_used_bytes", false);
         Long memTotal = b.integer("memory_total_bytes", false);
+        List<GpuInfo> gpus = gpuInfo(b);
+        String gpuError = oneLine(b.string("gpu_error", false));
         b.check();
-        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null));
+        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null, gpus, gpuError));
         ctx.json(Map.of("message", "Heartbeat received"));
+    }
+
+    /** Most GPUs one node may report: more than any machine has, few enough to bound the Host's memory per node. */
+    static final int MAX_GPUS_PER_NODE = 256;
+
+    /**
+     * gpu_info as a KohakuRiver or our Runner sends it; null when absent (an original Runner). Fields a Runner
+     * omits are unknown (-1 or ""); ids must be distinct and in range.
+     */
+    static List<GpuInfo> gpuInfo(Body b) {
+        if (!b.has("gpu_info")) return null;
+        var list = b.raw().get("gpu_info");
+        if (!list.isArray() || list.size() > MAX_GPUS_PER_NODE) {
+            b.err("gpu_info", "gpu_info must be a list of at most " + MAX_GPUS_PER_NODE + " GPUs", "list_type");
+            return null;
+        }
+        List<GpuInfo> out = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (var g : list) {
+            var id = g.get("gpu_id");
+            if (!g.isObject() || id == null || !id.canConvertToInt() || !id.isIntegralNumber() || id.asInt() < 0 || id.asInt() > io.hakuriver.api.GpuIds.MAX_ID || !seen.add(id.asInt())) {
+                b.err("gpu_info", "each GPU needs a distinct integer gpu_id between 0 and " + io.hakuriver.api.GpuIds.MAX_ID, "value_error");
+                return null;
+            }
+            out.add(new GpuInfo(id.asInt(), text(g, "uuid", 128), text(g, "name", 256), num(g, "memory_total_mib"), num(g, "memory_used_mib"),
+                    num(g, "memory_free_mib"), (int) num(g, "gpu_utilization"), (int) num(g, "temperature"), (long) num(g, "power_usage_mw")));
+        }
+        return out;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode g, String f, int max) {
+        String t = g.path(f).isTextual() ? g.get(f).asText() : "";
+        return t.length() > max ? t.substring(0, max) : t;
+    }
+
+    private static double num(com.fasterxml.jackson.databind.JsonNode g, String f) {
+        var v = g.get(f);
+        return v != null && v.isNumber() && Double.isFinite(v.asDouble()) && v.asDouble() >= 0 ? v.asDouble() : GpuInfo.UNKNOWN;
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return null;
+        String t = s.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return t.length() > 300 ? t.substring(0, 300) + "…" : t;
     }
 
     private void update(Context ctx) {

@@ -94,7 +94,7 @@ final class RunnerLink {
         return new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
                 Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts,
-                node.hostname);
+                node.hostname, t.wantsGpus() && t.assignedGpus != null ? t.assignedGpus : List.of());
     }
 
     private void enqueue(NodeRecord node, TaskRecord t, int attempt) {

@@ -1,5 +1,6 @@
 package io.hakuriver.host;
 
+import io.hakuriver.api.GpuIds;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Body;
 import io.hakuriver.config.HakuConfig;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * result to {@link HostCore#submit}, which queues the tasks; renders the original's answer.
  */
 final class SubmitService {
-    private static final Pattern TARGET = Pattern.compile("^([A-Za-z0-9._-]+)(?::(\\d+))?$");
+    /** {@code host}, {@code host:numa}, and KohakuRiver's {@code host::gpu_ids} / {@code host:numa::gpu_ids}. */
+    private static final Pattern TARGET = Pattern.compile("^([A-Za-z0-9._-]+)(?::(\\d+))?(?:::([0-9, ]*))?$");
     /** Elements one request may create; a larger sweep is refused before anything is stored. */
     static final int MAX_TASKS_PER_REQUEST = 10_000;
     /** Command, arguments and environment of one task, in bytes (Linux cannot exec much more than 2 MiB anyway). */
@@ -52,6 +54,9 @@ final class SubmitService {
         List<String> mounts = b.strings("additional_mounts");
         Long maxRunning = b.integer("max_running", false);
         List<List<String>> sets = argumentSets(b);
+        Long gpuCount = b.integer("gpu_count", false);
+        Boolean gpuShare = b.bool("gpu_share");
+        List<List<Integer>> gpusPerTarget = gpusPerTarget(b);
         if (command != null && command.isBlank()) b.err("command", "command must not be empty", "value_error");
         if (cores != null && cores < 0) b.err("required_cores", "Input should be greater than or equal to 0", "greater_than_equal");
         if (cores != null && cores > 100_000) b.err("required_cores", "required_cores is unreasonably large", "less_than_equal");
@@ -76,7 +81,8 @@ final class SubmitService {
             for (String t : targetTexts) {
                 Matcher m = TARGET.matcher(t.strip()); // strip, not trim: trim would drop a NUL
                 if (!m.matches()) {
-                    b.err("targets", "Invalid target format: '" + t + "'. Use 'hostname' or 'hostname:numa_id'.", "value_error");
+                    b.err("targets", "Invalid target format: '" + t + "'. Use 'hostname' or 'hostname:numa_id'"
+                            + " (GPU ids: 'hostname::0,1' or 'hostname:numa_id::0,1').", "value_error");
                     continue;
                 }
                 Integer numa = null;
@@ -84,9 +90,32 @@ final class SubmitService {
                     try { numa = Integer.parseInt(m.group(2)); }
                     catch (NumberFormatException e) { b.err("targets", "Invalid NUMA ID format in '" + t + "'", "value_error"); continue; }
                 }
-                targets.add(new HostCore.Target(t.strip(), m.group(1), numa));
+                List<Integer> gpus = null;
+                if (m.group(3) != null) {
+                    try { gpus = GpuIds.parse(m.group(3)); }
+                    catch (IllegalArgumentException e) { b.err("targets", "Invalid GPU ids in '" + t + "': " + e.getMessage(), "value_error"); continue; }
+                }
+                int i = targets.size();
+                List<Integer> listed = gpusPerTarget == null || i >= gpusPerTarget.size() ? null : gpusPerTarget.get(i);
+                if (gpus != null && listed != null) {
+                    b.err("required_gpus", "Target '" + t + "' names GPU ids and required_gpus does too: give them in one place", "value_error");
+                }
+                if (gpus == null) gpus = listed;
+                if (gpus != null && gpuCount != null && gpuCount > 0 && gpuCount != gpus.size()) {
+                    b.err("gpu_count", "gpu_count " + gpuCount + " does not match the " + gpus.size() + " GPU ids named for target '" + t + "'", "value_error");
+                }
+                targets.add(new HostCore.Target(t.strip(), m.group(1), numa, gpus));
             }
         }
+        if (gpusPerTarget != null && gpusPerTarget.size() != (targetTexts == null ? 0 : targetTexts.size())) {
+            b.err("required_gpus", "required_gpus has " + gpusPerTarget.size() + " entries for " + (targetTexts == null ? 0 : targetTexts.size())
+                    + " targets: give one list of GPU ids per target (without targets use gpu_count)", "value_error");
+        }
+        if (gpuCount != null && (gpuCount < 0 || gpuCount > GpuIds.MAX_PER_TASK)) {
+            b.err("gpu_count", "gpu_count must be between 0 and " + GpuIds.MAX_PER_TASK, "value_error");
+        }
+        boolean anyGpu = (gpuCount != null && gpuCount > 0) || targets.stream().anyMatch(t -> t.gpus() != null && !t.gpus().isEmpty());
+        if (Boolean.TRUE.equals(gpuShare) && !anyGpu) b.err("gpu_share", "gpu_share needs GPUs: give gpu_count or GPU ids (host::0)", "value_error");
         // container: null/"" → default environment; "NULL" → no container; otherwise an environment name
         String envName = null, image = "";
         if (container == null || container.isEmpty()) envName = config.docker().defaultContainerName();
@@ -111,7 +140,7 @@ final class SubmitService {
         ensureLogDirs();
         HostCore.Submitted done = core.submit(new HostCore.NewTasks(command, arguments == null ? List.of() : arguments, sets,
                 env, cores.intValue(), memory, targets, envName, image, priv, effectiveMounts,
-                maxRunning == null ? null : maxRunning.intValue()));
+                maxRunning == null ? null : maxRunning.intValue(), gpuCount == null ? 0 : gpuCount.intValue(), Boolean.TRUE.equals(gpuShare)));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();
@@ -143,6 +172,33 @@ final class SubmitService {
                 args.add(a.asText());
             }
             out.add(args);
+        }
+        return out;
+    }
+
+    /**
+     * KohakuRiver's required_gpus: one list of GPU ids per target (an empty list: no GPU named for that target).
+     * Null when absent; an empty inner list becomes null (that target uses gpu_count).
+     */
+    private static List<List<Integer>> gpusPerTarget(Body b) {
+        if (!b.has("required_gpus")) return null;
+        var node = b.raw().get("required_gpus");
+        if (!node.isArray() || node.size() > MAX_TASKS_PER_REQUEST) {
+            b.err("required_gpus", "required_gpus must be a list with one list of GPU ids per target", "list_type");
+            return null;
+        }
+        List<List<Integer>> out = new ArrayList<>();
+        for (var ids : node) {
+            if (!ids.isArray()) { b.err("required_gpus", "each element of required_gpus must be a list of GPU ids", "list_type"); return null; }
+            StringBuilder text = new StringBuilder();
+            for (var id : ids) {
+                if (!id.isIntegralNumber()) { b.err("required_gpus", "GPU ids must be integers", "int_type"); return null; }
+                if (text.length() > 0) text.append(',');
+                text.append(id.asText());
+            }
+            if (ids.isEmpty()) { out.add(null); continue; }
+            try { out.add(GpuIds.parse(text.toString())); }
+            catch (IllegalArgumentException e) { b.err("required_gpus", e.getMessage(), "value_error"); return null; }
         }
         return out;
     }

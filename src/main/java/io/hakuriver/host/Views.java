@@ -4,6 +4,11 @@ import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskRecord;
 import io.hakuriver.util.Times;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.hakuriver.api.GpuInfo;
+import io.hakuriver.util.Json;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +47,11 @@ public final class Views {
         m.put("additional_mounts", t.additionalMounts);
         m.put("max_running", t.maxRunning);
         m.put("dispatch_attempts", t.dispatchAttempts); // starts a runner could not take (busy, restarting): queued again
+        m.put("required_gpus", t.requiredGpus == null ? List.of() : t.requiredGpus); // ids named (KohakuRiver's field)
+        m.put("gpu_count", t.gpuCount);
+        m.put("gpu_share", t.gpuShare);
+        // a task queued again keeps its last ids internally (its Runner may still run it there); not shown as held
+        m.put("assigned_gpus", t.status == io.hakuriver.api.TaskStatus.PENDING ? null : t.assignedGpus);
         return m;
     }
 
@@ -58,10 +68,19 @@ public final class Views {
         m.put("total_cores", n.totalCores);
         m.put("numa_topology", n.numaTopology);
         m.put("url", n.url);
+        m.put("gpu_info", n.gpus);
+        m.put("gpu_error", n.gpuError);
         return m;
     }
 
-    static Map<String, Object> node(NodeRecord n, NodeUsage u, List<String> running) {
+    static Map<String, Object> node(NodeRecord n, NodeUsage u, List<String> running) { return node(n, u, running, Map.of()); }
+
+    /**
+     * A /nodes entry. GPU additions: {@code gpu_info} (KohakuRiver's per-GPU fields plus {@code holders}, the tasks
+     * holding it, {@code shares_used} and {@code exclusive}), {@code gpu_shares_per_gpu}, {@code gpus_total},
+     * {@code gpus_free} (GPUs nobody holds) and {@code gpu_error} (why a node has none).
+     */
+    static Map<String, Object> node(NodeRecord n, NodeUsage u, List<String> running, Map<Integer, List<String>> gpuHolders) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hostname", n.hostname);
         m.put("url", n.url);
@@ -77,6 +96,21 @@ public final class Views {
         m.put("cpu_percent", n.cpuPercent);
         m.put("memory_percent", n.memoryPercent);
         m.put("running_tasks", running);
+        List<Map<String, Object>> gpus = new ArrayList<>();
+        int idle = 0;
+        for (GpuInfo g : n.gpus) {
+            Map<String, Object> gm = new LinkedHashMap<>(Json.MAPPER.convertValue(g, new TypeReference<Map<String, Object>>() {}));
+            gm.put("holders", gpuHolders.getOrDefault(g.gpuId(), List.of()));
+            gm.put("shares_used", u.sharesUsed(g.gpuId()));
+            gm.put("exclusive", u.heldExclusively(g.gpuId()));
+            if (u.gpuIdle(g.gpuId())) idle++;
+            gpus.add(gm);
+        }
+        m.put("gpu_info", gpus);
+        m.put("gpu_shares_per_gpu", n.sharesPerGpu());
+        m.put("gpus_total", n.gpus.size());
+        m.put("gpus_free", n.online() ? idle : 0);
+        m.put("gpu_error", n.gpuError);
         return m;
     }
 }

@@ -34,6 +34,7 @@ public final class RunnerAgent {
     private final BackendRegistry backends;
     private final TaskTable table;
     private final UpdateOutbox outbox;
+    private final GpuMonitor gpus;
     private final Map<Long, RunningTask> live = new ConcurrentHashMap<>();
     /** Tasks the Host killed before or while they were starting: never start them / kill right after start. */
     private final Set<Long> cancelled = Collections.newSetFromMap(new ConcurrentHashMap<>());
@@ -49,11 +50,12 @@ public final class RunnerAgent {
     static final long START_QUEUE_BYTES = io.hakuriver.http.Limits.MAX_TASK_BODY_BYTES;
     private final StartQueue starts = new StartQueue(START_THREADS, START_QUEUE, START_QUEUE_BYTES);
 
-    public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox) {
+    public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox, GpuMonitor gpus) {
         this.config = config;
         this.backends = backends;
         this.table = table;
         this.outbox = outbox;
+        this.gpus = gpus;
     }
 
     public TaskTable table() { return table; }
@@ -121,13 +123,14 @@ public final class RunnerAgent {
         }
         if (r.command() == null || r.command().isBlank()) throw new IllegalArgumentException("empty command");
         if (r.requiredCores() < 0) throw new IllegalArgumentException("negative cores");
+        List<io.hakuriver.runner.exec.AssignedGpu> assigned = gpus.resolve(r.requiredGpus());
         return new TaskSpec(r.taskId(), r.command(), r.arguments() == null ? List.of() : r.arguments(), env,
                 r.requiredCores(), r.requiredMemoryBytes(), r.targetNumaNodeId(), numaCores,
                 r.dockerImageName() == null ? "" : r.dockerImageName(), r.dockerPrivileged(),
                 r.dockerAdditionalMounts() == null ? List.of() : r.dockerAdditionalMounts(),
                 shared.resolve("task_outputs").resolve(r.taskId() + ".out"),
                 shared.resolve("task_errors").resolve(r.taskId() + ".err"),
-                shared.resolve("shared_data"), shared, config.localTempDir());
+                shared.resolve("shared_data"), shared, config.localTempDir(), assigned);
     }
 
     private void launch(TaskSpec spec, String started) {

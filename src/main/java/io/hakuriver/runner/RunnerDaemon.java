@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RunnerDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunnerDaemon.class);
     private static volatile Map<String, NumaNode> numaCache;
+    /** A healthy nvidia-smi answers in well under a second; one that takes longer has a hung driver behind it. */
+    static final java.time.Duration NVIDIA_SMI_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final HakuConfig config;
     private final String name;
     private final NodeFacts facts = new NodeFacts();
+    private final GpuMonitor gpus;
     private final HostLink host;
     private final UpdateOutbox outbox;
     private final RunnerAgent agent;
@@ -63,7 +66,8 @@ public final class RunnerDaemon implements AutoCloseable {
         RunnerAgent.ensureDir(config.sharedDir().resolve("task_errors"));
         this.host = new HostLink(config);
         this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), (UpdateOutbox.Delivery) host::deliverAll);
-        this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox);
+        this.gpus = new GpuMonitor(new NvidiaSmi(config.gpu().nvidiaSmi(), NVIDIA_SMI_TIMEOUT));
+        this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox, gpus);
         this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
                 new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
                 .post("/run", this::run)
@@ -93,13 +97,16 @@ public final class RunnerDaemon implements AutoCloseable {
         Boolean priv = b.bool("docker_privileged");
         var mounts = b.strings("docker_additional_mounts");
         String addressedTo = b.string("hostname", false); // sent by our Host, not by the original's
+        List<Long> gpuIds = b.longs("required_gpus");
+        for (long g : gpuIds) if (g > io.hakuriver.api.GpuIds.MAX_ID) b.err("required_gpus", "GPU ids are 0-" + io.hakuriver.api.GpuIds.MAX_ID, "value_error");
         b.check();
         if (addressedTo != null && !addressedTo.equals(name)) {
             return Response.error(421, "This runner is '" + name + "', not '" + addressedTo + "'");
         }
         if (closing) return retryLater(503, "Runner " + name + " is shutting down; send the task again later.");
         RunRequest r = new RunRequest(id, command, args, env, cores == null ? 0 : cores.intValue(), null, null, mem,
-                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, addressedTo);
+                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, addressedTo,
+                gpuIds.stream().map(Long::intValue).toList());
         RunnerAgent.Reply reply = agent.accept(r, bytes);
         return switch (reply.result()) {
             case CONFLICT -> Response.error(409, reply.message());
@@ -181,6 +188,13 @@ public final class RunnerDaemon implements AutoCloseable {
         m.put("host_url", host.base());
         m.put("registered", registered.get());
         m.put("last_registration_error", registered.get() ? null : lastRegistrationError);
+        GpuScan g = gpus.latest();
+        Map<String, Object> gm = new LinkedHashMap<>();
+        gm.put("count", g.gpus().size());
+        gm.put("error", g.error());
+        gm.put("shares_per_gpu", config.gpu().sharesPerGpu());
+        gm.put("gpu_info", g.gpus());
+        m.put("gpus", gm);
         return m;
     }
 
@@ -214,13 +228,16 @@ public final class RunnerDaemon implements AutoCloseable {
         while (!registered.get() && !loops.isShutdown()) {
             lastTick.set(System.nanoTime());
             try {
-                host.register(new RegisterRequest(name, facts.totalCores(), facts.totalRamBytes(), runnerUrl(), numa(config), maxTasks()));
+                GpuScan g = gpus.scanNow();
+                host.register(new RegisterRequest(name, facts.totalCores(), facts.totalRamBytes(), runnerUrl(), numa(config), maxTasks(),
+                        g.gpus(), config.gpu().sharesPerGpu(), g.error()));
                 registered.set(true);
                 lastRegistrationError = null;
                 log.info("Registered with Host {} as '{}'", host.base(), name);
                 SdNotify.get().status("Registered with " + host.base() + " as " + name);
                 long hb = config.timing().heartbeatInterval() * 1000L;
                 loops.scheduleWithFixedDelay(Fatal.guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
+                gpus.refreshEvery(java.time.Duration.ofMillis(hb));
                 return;
             } catch (HostLink.RegistrationRefused e) {
                 lastRegistrationError = e.getMessage();
@@ -250,6 +267,9 @@ public final class RunnerDaemon implements AutoCloseable {
             body.put("memory_used_bytes", used);
             body.put("memory_total_bytes", total);
             body.put("paused_tasks", agent.pausedIds());
+            GpuScan g = gpus.latest();
+            body.put("gpu_info", g.gpus());
+            body.put("gpu_error", g.error());
             int status = host.heartbeat(name, body);
             if (status == 404) {
                 log.warn("Host does not know this runner any more; registering again");
@@ -279,6 +299,7 @@ public final class RunnerDaemon implements AutoCloseable {
         SdNotify.get().stopping();
         closing = true;
         loops.shutdownNow();
+        gpus.close();
         http.close();
         try { outbox.drain(2000); } catch (InterruptedException ignored) { }
         outbox.close();

@@ -46,7 +46,16 @@ public final class Database implements AutoCloseable {
             "CREATE INDEX IF NOT EXISTS ix_task_node ON task(assigned_node_id)"),
         List.of(
             "ALTER TABLE node ADD COLUMN max_tasks INTEGER",
-            "ALTER TABLE task ADD COLUMN dispatch_attempts INTEGER NOT NULL DEFAULT 0")
+            "ALTER TABLE task ADD COLUMN dispatch_attempts INTEGER NOT NULL DEFAULT 0"),
+        List.of(
+            // GPUs: what a node has (KohakuRiver's gpu_info JSON), what a task asked for and what it was given
+            "ALTER TABLE node ADD COLUMN gpu_info TEXT",
+            "ALTER TABLE node ADD COLUMN gpu_shares_per_gpu INTEGER",
+            "ALTER TABLE node ADD COLUMN gpu_error TEXT",
+            "ALTER TABLE task ADD COLUMN required_gpus TEXT",
+            "ALTER TABLE task ADD COLUMN gpu_count INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN gpu_share INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN assigned_gpus TEXT")
     );
 
     private final Connection conn;

@@ -1,8 +1,10 @@
 package io.hakuriver.store;
 
+import io.hakuriver.api.GpuInfo;
 import io.hakuriver.api.NumaNode;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** One node row (a registered Runner). */
@@ -19,6 +21,19 @@ public final class NodeRecord {
     public Map<String, NumaNode> numaTopology;
     /** Most tasks the node runs at once, as its Runner announced it; null for runners that do not (the original). */
     public Integer maxTasks;
+    /** GPUs its Runner reported (registration, then every heartbeat); empty for a node without (or an original Runner). */
+    public List<GpuInfo> gpus = List.of();
+    /** [gpu] shares_per_gpu of its Runner; null = 1 (an original Runner). */
+    public Integer gpuSharesPerGpu;
+    /** Why the node has no GPUs (nvidia-smi missing or failing), as its Runner said; null otherwise. */
+    public String gpuError;
+
+    public int sharesPerGpu() { return gpuSharesPerGpu == null || gpuSharesPerGpu < 1 ? 1 : gpuSharesPerGpu; }
+
+    public GpuInfo gpu(int id) {
+        for (GpuInfo g : gpus) if (g.gpuId() == id) return g;
+        return null;
+    }
 
     public boolean online() { return "online".equals(status); }
 
@@ -28,6 +43,7 @@ public final class NodeRecord {
         n.hostname = hostname; n.url = url; n.totalCores = totalCores; n.lastHeartbeat = lastHeartbeat; n.status = status;
         n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
         n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks;
+        n.gpus = gpus; n.gpuSharesPerGpu = gpuSharesPerGpu; n.gpuError = gpuError;
         return n;
     }
 }

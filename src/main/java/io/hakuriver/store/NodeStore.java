@@ -1,6 +1,7 @@
 package io.hakuriver.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.hakuriver.api.GpuInfo;
 import io.hakuriver.api.NumaNode;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.Times;
@@ -21,7 +22,8 @@ public final class NodeStore {
 
     public void save(NodeRecord n) {
         String sql = "INSERT OR REPLACE INTO node (hostname, url, total_cores, last_heartbeat, status, cpu_percent, "
-                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology, max_tasks) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology, max_tasks, gpu_info, gpu_shares_per_gpu, gpu_error)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
             ps.setString(1, n.hostname);
             ps.setString(2, n.url);
@@ -34,6 +36,9 @@ public final class NodeStore {
             setL(ps, 9, n.memoryTotalBytes);
             ps.setString(10, n.numaTopology == null ? null : Json.write(n.numaTopology));
             if (n.maxTasks == null) ps.setNull(11, Types.INTEGER); else ps.setInt(11, n.maxTasks);
+            ps.setString(12, n.gpus == null || n.gpus.isEmpty() ? null : Json.write(n.gpus));
+            if (n.gpuSharesPerGpu == null) ps.setNull(13, Types.INTEGER); else ps.setInt(13, n.gpuSharesPerGpu);
+            ps.setString(14, n.gpuError);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("saving node " + n.hostname, e);
@@ -58,6 +63,11 @@ public final class NodeStore {
                 n.numaTopology = numa == null || numa.isBlank() ? null
                         : Json.MAPPER.convertValue(Json.tree(numa), new TypeReference<Map<String, NumaNode>>() {});
                 int mt = rs.getInt("max_tasks"); n.maxTasks = rs.wasNull() ? null : mt;
+                String gpus = rs.getString("gpu_info");
+                n.gpus = gpus == null || gpus.isBlank() ? List.of()
+                        : Json.MAPPER.convertValue(Json.tree(gpus), new TypeReference<List<GpuInfo>>() {});
+                int sh = rs.getInt("gpu_shares_per_gpu"); n.gpuSharesPerGpu = rs.wasNull() ? null : sh;
+                n.gpuError = rs.getString("gpu_error");
                 out.add(n);
             }
         } catch (SQLException e) {

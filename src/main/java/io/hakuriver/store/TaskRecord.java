@@ -37,6 +37,16 @@ public final class TaskRecord {
     public Integer maxRunning;
     /** How often a start on a runner was deferred (runner busy, unreachable, restarting) and the task went back to the queue. */
     public int dispatchAttempts;
+    /** GPU ids the user named on its target ({@code node::0,1}); null = any {@link #gpuCount} GPUs of the node. */
+    public List<Integer> requiredGpus;
+    /** How many GPUs the task needs (the length of {@link #requiredGpus} when ids were named); 0 = none. */
+    public int gpuCount;
+    /** Whether it may share its GPUs with other sharing tasks (up to the node's shares_per_gpu per GPU). */
+    public boolean gpuShare;
+    /** GPU ids reserved for it on {@link #assignedNode} when it was placed; kept after it ended, for the record. */
+    public List<Integer> assignedGpus;
+
+    public boolean wantsGpus() { return gpuCount > 0; }
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 

@@ -21,9 +21,9 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running, dispatch_attempts";
+            + "additional_mounts, max_running, dispatch_attempts, required_gpus, gpu_count, gpu_share, assigned_gpus";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -154,7 +154,11 @@ public final class TaskStore {
         if (t.privileged == null) ps.setNull(i++, Types.INTEGER); else ps.setInt(i++, t.privileged ? 1 : 0);
         ps.setString(i++, t.additionalMounts == null ? null : Json.write(t.additionalMounts));
         setInt(ps, i++, t.maxRunning);
-        ps.setInt(i, t.dispatchAttempts);
+        ps.setInt(i++, t.dispatchAttempts);
+        ps.setString(i++, t.requiredGpus == null ? null : Json.write(t.requiredGpus));
+        ps.setInt(i++, t.gpuCount);
+        ps.setInt(i++, t.gpuShare ? 1 : 0);
+        ps.setString(i, t.assignedGpus == null ? null : Json.write(t.assignedGpus));
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -189,7 +193,15 @@ public final class TaskStore {
         t.additionalMounts = m == null ? null : Json.MAPPER.convertValue(Json.tree(m), new TypeReference<List<String>>() {});
         t.maxRunning = getInt(rs, "max_running");
         t.dispatchAttempts = rs.getInt("dispatch_attempts");
+        t.requiredGpus = ints(rs.getString("required_gpus"));
+        t.gpuCount = rs.getInt("gpu_count");
+        t.gpuShare = rs.getInt("gpu_share") != 0;
+        t.assignedGpus = ints(rs.getString("assigned_gpus"));
         return t;
+    }
+
+    private static List<Integer> ints(String json) {
+        return json == null ? null : Json.MAPPER.convertValue(Json.tree(json), new TypeReference<List<Integer>>() {});
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

@@ -59,17 +59,35 @@ public final class ScopeCommands {
 
     public static String unitName(long taskId) { return io.hakuriver.api.TaskNames.scope(taskId); }
 
-    /** Limits and identity of one launch. */
+    /**
+     * The device nodes a task with GPUs needs besides its GPUs' own: the driver's control device, unified memory
+     * (CUDA) and mode setting. Those that do not exist on a node are skipped by systemd with a warning.
+     */
+    public static final List<String> NVIDIA_CONTROL_DEVICES = List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset");
+
+    /** Limits and identity of one launch; {@code gpuDevices} are the /dev/nvidiaN nodes of the task's GPUs. */
     public record Launch(long taskId, int cores, Long memoryBytes, Map<String, String> env,
-                         int uid, int gid, Path exitFile, List<String> taskArgv) {}
+                         int uid, int gid, Path exitFile, List<String> taskArgv, List<String> gpuDevices) {
+        public Launch {
+            gpuDevices = gpuDevices == null ? List.of() : List.copyOf(gpuDevices);
+        }
+
+        /** A launch without GPUs. */
+        public Launch(long taskId, int cores, Long memoryBytes, Map<String, String> env, int uid, int gid, Path exitFile, List<String> taskArgv) {
+            this(taskId, cores, memoryBytes, env, uid, gid, exitFile, taskArgv, List.of());
+        }
+    }
 
     /**
      * {@code [sudo -n] systemd-run --scope --collect --quiet --unit=hakuriver-task-<id> --description=HakuRiver Task <id>
-     * [-p CPUQuota=N%] [-p MemoryMax=B -p MemorySwapMax=0] --setenv=K=V... -- setpriv --reuid=U --regid=G --init-groups
+     * [-p CPUQuota=N%] [-p MemoryMax=B -p MemorySwapMax=0] [-p DevicePolicy=closed -p "DeviceAllow=/dev/nvidiaN rw"...]
+     * --setenv=K=V... -- setpriv --reuid=U --regid=G --init-groups
      * -- /bin/sh -c WRAPPER <exit-file> <task argv...>}.
      * <p>Why setpriv and not {@code --uid/--gid}: systemd-run's --uid/--gid for a scope keep the caller's supplementary
      * groups (root's group 0 stays, measured under systemd 252); setpriv --init-groups sets exactly the user's groups.
      * Why --setenv: sudo resets the environment, and the task must get only what we choose (no Runner secrets).
+     * Device rules only for a task with GPUs: "closed" keeps the pseudo devices (/dev/null, /dev/pts…) and adds only
+     * the listed ones, so the task can open its own GPUs and the driver's control devices but no other GPU.
      */
     public List<String> launch(Launch l) {
         List<String> a = prefix();
@@ -83,6 +101,11 @@ public final class ScopeCommands {
         if (l.memoryBytes() != null && l.memoryBytes() > 0) {
             a.add("--property=MemoryMax=" + l.memoryBytes());
             a.add("--property=MemorySwapMax=0");
+        }
+        if (!l.gpuDevices().isEmpty()) {
+            a.add("--property=DevicePolicy=closed");
+            for (String dev : l.gpuDevices()) a.add("--property=DeviceAllow=" + dev + " rw");
+            for (String dev : NVIDIA_CONTROL_DEVICES) a.add("--property=DeviceAllow=" + dev + " rw");
         }
         l.env().forEach((k, v) -> a.add("--setenv=" + k + "=" + v));
         a.add("--");

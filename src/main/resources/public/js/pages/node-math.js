@@ -37,3 +37,30 @@ export function coreRanges(cores) {
   }
   return parts.join(',');
 }
+
+/**
+ * A node's GPUs as [{id, name, memUsed, memTotal, util, temp, holders, sharesUsed, exclusive}]; figures the
+ * driver could not give are null (the wire has -1, KohakuRiver's convention). [] for a node without GPUs.
+ */
+export function nodeGpus(n) {
+  const known = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  return (Array.isArray(n.gpu_info) ? n.gpu_info : []).map((g) => ({
+    id: g.gpu_id,
+    name: g.name || '',
+    memUsed: known(g.memory_used_mib),
+    memTotal: known(g.memory_total_mib),
+    util: known(g.gpu_utilization),
+    temp: known(g.temperature),
+    holders: Array.isArray(g.holders) ? g.holders : [],
+    sharesUsed: Number(g.shares_used) || 0,
+    exclusive: !!g.exclusive,
+  }));
+}
+
+/** GPUs in use / total ("1 / 4"), or null for a node without GPUs. */
+export function gpuUsage(n) {
+  const total = Number(n.gpus_total) || 0;
+  if (!total) return null;
+  const used = Math.max(0, total - (Number(n.gpus_free) || 0));
+  return { total, used };
+}

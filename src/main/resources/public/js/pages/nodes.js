@@ -1,13 +1,13 @@
 // Nodes: one row per registered node (online or not) with heartbeat age, cores, memory, NUMA zones and the
-// tasks running on it. A click on a row opens its details; ?node=NAME opens one from a link.
+// tasks running on it, and its GPUs (per GPU: memory and utilisation bars, the task(s) holding it). A click on a row opens its details; ?node=NAME opens one from a link.
 
 import { getJson } from '../api.js';
 import { h, meter, setText, syncList } from '../dom.js';
 import { formatAgo, formatBytes, formatPercent, formatTime } from '../format.js';
 import { Poller } from '../poll.js';
-import { coreRanges, nodeCores, nodeMemory, numaZones } from './node-math.js';
+import { coreRanges, gpuUsage, nodeCores, nodeGpus, nodeMemory, numaZones } from './node-math.js';
 
-const COLUMNS = ['Node', 'Status', 'Last heartbeat', 'Cores in use', 'CPU', 'Memory used', 'Reserved by tasks', 'NUMA', 'Tasks'];
+const COLUMNS = ['Node', 'Status', 'Last heartbeat', 'Cores in use', 'CPU', 'Memory used', 'Reserved by tasks', 'NUMA', 'Tasks', 'GPUs in use'];
 
 export function mount(view, { query }) {
   const open = new Set(query.get('node') ? [query.get('node')] : []);
@@ -37,15 +37,16 @@ export function mount(view, { query }) {
 function createBody(n, toggle) {
   const cores = meter();
   const mem = meter();
+  const gpus = meter();
   const main = h('tr', { class: 'clickable', tabindex: 0 },
     h('td', {}, h('strong', {}, n.hostname)), h('td', {}, h('span', { class: 'badge' })), h('td', {}),
     h('td', {}, cores.el), h('td', { class: 'num' }), h('td', {}, mem.el), h('td', { class: 'num' }),
-    h('td', { class: 'num' }), h('td', { class: 'num' }));
+    h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { 'data-col': 'gpus' }, gpus.el));
   const details = h('tr', { class: 'details' }, h('td', { colspan: COLUMNS.length }));
   const body = h('tbody', { 'data-node': n.hostname }, main, details);
   main.addEventListener('click', () => toggle(n.hostname, body));
   main.addEventListener('keydown', (e) => { if (e.key === 'Enter') toggle(n.hostname, body); });
-  body._meters = { cores, mem };
+  body._meters = { cores, mem, gpus };
   return body;
 }
 
@@ -70,11 +71,14 @@ function updateBody(body, n, open) {
   setText(td[7], zones.length || '–');
   const running = n.running_tasks || [];
   setText(td[8], running.length);
+  const gu = gpuUsage(n);
+  body._meters.gpus.set(gu ? gu.used / gu.total : 0, gu ? (online ? `${gu.used} / ${gu.total}` : `– / ${gu.total}`) : '–');
+  const gpus = nodeGpus(n);
   body.classList.toggle('offline', !online);
   body.classList.toggle('open', open.has(n.hostname));
 
   // Details are rebuilt only when their content changed (they are small; this keeps the code simple).
-  const sig = JSON.stringify([n.url, zones, running, n.last_heartbeat, c, m]);
+  const sig = JSON.stringify([n.url, zones, running, n.last_heartbeat, c, m, gpus, n.gpu_error, n.gpu_shares_per_gpu]);
   if (details._sig === sig) return;
   details._sig = sig;
   details.cells[0].replaceChildren(
@@ -90,10 +94,33 @@ function updateBody(body, n, open) {
         h('tbody', {}, zones.map((z) => h('tr', {}, h('td', {}, z.id), h('td', {}, `${coreRanges(z.cores)} (${z.cores.length})`),
           h('td', {}, formatBytes(z.memory_bytes)), h('td', {}, h('code', {}, `${n.hostname}:${z.id}`))))))
       : h('p', { class: 'muted' }, 'No NUMA topology reported.'),
+    h('h3', {}, `GPUs (${gpus.length})`),
+    gpuSection(n, gpus),
     h('h3', {}, `Running tasks (${running.length})`),
     running.length
       ? h('ul', { class: 'inline-list' }, running.map((id) => h('li', {}, h('a', { href: `/tasks/${id}` }, id))))
       : h('p', { class: 'muted' }, 'None.'),
     h('p', {}, h('a', { href: `/tasks?node=${encodeURIComponent(n.hostname)}` }, 'All tasks of this node →')),
   );
+}
+
+/** One row per GPU: memory and utilisation bars, temperature, and who holds it (with shares on sharing nodes). */
+function gpuSection(n, gpus) {
+  if (!gpus.length) return h('p', { class: 'muted', 'data-testid': 'gpu-none' }, n.gpu_error ? `No GPUs: ${n.gpu_error}` : 'No GPUs reported.');
+  const shares = Number(n.gpu_shares_per_gpu) || 1;
+  return h('table', { class: 'grid-table inner gpus' },
+    h('thead', {}, h('tr', {}, ['GPU', 'Model', 'Memory', 'Utilisation', 'Temp', 'Held by', 'Target'].map((c) => h('th', {}, c)))),
+    h('tbody', {}, gpus.map((g) => {
+      const memBar = meter();
+      memBar.set(g.memTotal ? (g.memUsed ?? 0) / g.memTotal : 0, `${g.memUsed ?? '?'} / ${g.memTotal ?? '?'} MiB`);
+      const utilBar = meter();
+      utilBar.set((g.util ?? 0) / 100, g.util === null ? '–' : `${g.util}%`);
+      const held = g.holders.length
+        ? [...g.holders.flatMap((id, i) => [i ? ', ' : '', h('a', { href: `/tasks/${id}` }, id)]),
+          shares > 1 && !g.exclusive ? ` (${g.sharesUsed}/${shares} shares)` : '']
+        : [h('span', { class: 'muted' }, shares > 1 ? `free (${shares} shares)` : 'free')];
+      return h('tr', { 'data-gpu': g.id }, h('td', {}, g.id), h('td', {}, g.name || '–'), h('td', {}, memBar.el), h('td', {}, utilBar.el),
+        h('td', { class: 'num' }, g.temp === null ? '–' : `${g.temp} °C`), h('td', { 'data-col': 'holders' }, ...held),
+        h('td', {}, h('code', {}, `${n.hostname}::${g.id}`)));
+    })));
 }

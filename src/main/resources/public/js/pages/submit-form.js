@@ -8,7 +8,7 @@ import { formatBytes, parseMemory, plural } from '../format.js';
 import { numaZones } from './node-math.js';
 
 const FIELDS = ['command', 'arguments', 'env_vars', 'targets', 'required_cores', 'required_memory_bytes',
-  'container_name', 'privileged', 'additional_mounts'];
+  'gpu_count', 'gpu_share', 'container_name', 'privileged', 'additional_mounts'];
 
 function field(name, label, input, hint) {
   return h('div', { class: 'field', 'data-field': name },
@@ -18,6 +18,19 @@ function field(name, label, input, hint) {
 }
 
 const lines = (text) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/**
+ * "n1, n2:0 n3::0,1" -> ["n1", "n2:0", "n3::0,1"]: commas and spaces separate targets, except the commas of a GPU id
+ * list (a number right after a target with "::" belongs to that list).
+ */
+export function splitTargets(text) {
+  const out = [];
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    if (/^\d+$/.test(part) && out.length && out[out.length - 1].includes('::')) out[out.length - 1] += `,${part}`;
+    else out.push(part);
+  }
+  return out;
+}
 
 /** Reads the form into a submit body; throws {field: message} for input the Host would not understand. */
 export function buildSubmitBody(v) {
@@ -31,11 +44,18 @@ export function buildSubmitBody(v) {
     if (eq <= 0) { errs.env_vars = `Not KEY=VALUE: "${line}"`; continue; }
     body.env_vars[line.slice(0, eq).trim()] = line.slice(eq + 1);
   }
-  body.targets = [...v.checkedTargets, ...v.extraTargets.split(/[\s,]+/).filter(Boolean)];
+  body.targets = [...v.checkedTargets, ...splitTargets(v.extraTargets)];
   // Cores are passed through as typed (the Host validates them and says what is wrong).
   body.required_cores = v.cores.trim() === '' ? 1 : Number(v.cores);
   if (v.cores.trim() !== '' && !Number.isInteger(body.required_cores)) errs.required_cores = 'Whole number of cores';
   try { body.required_memory_bytes = parseMemory(v.memory); } catch (e) { errs.required_memory_bytes = e.message; }
+  // GPUs: any N of the chosen node; ids are named on a target instead (host::0,1), which the Host reads too
+  const gpus = (v.gpus || '').trim();
+  if (gpus !== '') {
+    body.gpu_count = Number(gpus);
+    if (!Number.isInteger(body.gpu_count) || body.gpu_count < 0) errs.gpu_count = 'Whole number of GPUs';
+  }
+  if (v.gpuShare) body.gpu_share = true;
   body.container_name = v.container;
   body.privileged = v.privileged === '' ? null : v.privileged === 'true';
   body.additional_mounts = v.mounts.trim() === '' ? null : lines(v.mounts);
@@ -64,7 +84,9 @@ export function openSubmitDialog({ onSubmitted, onOpenTask }) {
     arguments: h('textarea', { id: 'f-arguments', name: 'arguments', rows: 3, placeholder: 'one argument per line' }),
     env: h('textarea', { id: 'f-env_vars', name: 'env_vars', rows: 2, placeholder: 'KEY=VALUE, one per line' }),
     targetBoxes: h('div', { class: 'targets', id: 'f-targets' }, h('span', { class: 'muted' }, 'loading nodes…')),
-    extraTargets: h('input', { name: 'extra_targets', placeholder: 'more targets: host or host:numa, comma separated', autocomplete: 'off' }),
+    extraTargets: h('input', { name: 'extra_targets', placeholder: 'more targets: host, host:numa or host::gpu_ids (host::0,1), comma separated', autocomplete: 'off' }),
+    gpus: h('input', { id: 'f-gpu_count', name: 'gpu_count', type: 'number', step: 1, min: 0, placeholder: '0' }),
+    gpuShare: h('input', { id: 'f-gpu_share', name: 'gpu_share', type: 'checkbox' }),
     cores: h('input', { id: 'f-required_cores', name: 'required_cores', type: 'number', step: 1, value: 1 }),
     memory: h('input', { id: 'f-required_memory_bytes', name: 'required_memory_bytes', placeholder: 'e.g. 512M (empty = no limit)', autocomplete: 'off' }),
     container: h('select', { id: 'f-container_name', name: 'container_name' },
@@ -87,6 +109,9 @@ export function openSubmitDialog({ onSubmitted, onOpenTask }) {
     h('div', { class: 'row' },
       field('required_cores', 'Cores', el.cores, '0 = no reservation, no CPU limit'),
       field('required_memory_bytes', 'Memory', el.memory, '1024-based: K, M, G')),
+    h('div', { class: 'row' },
+      field('gpu_count', 'GPUs', el.gpus, 'any N free GPUs of one node (or name ids: host::0,1)'),
+      field('gpu_share', 'Share GPUs', el.gpuShare, 'with other sharing tasks, up to the node\'s shares per GPU')),
     h('div', { class: 'row' },
       field('container_name', 'Container environment', el.container),
       field('privileged', 'Privileged container', el.privileged)),
@@ -130,6 +155,7 @@ export function openSubmitDialog({ onSubmitted, onOpenTask }) {
         command: el.command.value, arguments: el.arguments.value, env: el.env.value,
         checkedTargets: [...el.targetBoxes.querySelectorAll('input:checked')].map((c) => c.value),
         extraTargets: el.extraTargets.value, cores: el.cores.value, memory: el.memory.value,
+        gpus: el.gpus.value, gpuShare: el.gpuShare.checked,
         container: el.container.value, privileged: el.privileged.value, mounts: el.mounts.value,
       });
     } catch (err) { showErrors(err.fieldErrors || {}, err.message); return; }
@@ -165,7 +191,8 @@ async function loadChoices(el) {
     el.targetBoxes.replaceChildren(...(nodes.length ? nodes.flatMap((n) => {
       const zones = numaZones(n);
       return [h('label', { class: 'target' }, h('input', { type: 'checkbox', value: n.hostname }), ` ${n.hostname} `,
-        h('span', { class: 'muted' }, `(${n.available_cores ?? '?'} of ${plural(n.total_cores, 'core')} free)`)),
+        h('span', { class: 'muted' }, `(${n.available_cores ?? '?'} of ${plural(n.total_cores, 'core')} free`
+          + (n.gpus_total ? `, ${n.gpus_free} of ${plural(n.gpus_total, 'GPU')} free` : '') + ')')),
       ...zones.map((z) => h('label', { class: 'target numa' }, h('input', { type: 'checkbox', value: `${n.hostname}:${z.id}` }),
         ` ${n.hostname}:${z.id} `, h('span', { class: 'muted' }, `(${z.cores.length} cores, ${formatBytes(z.memory_bytes)})`)))];
     }) : [h('span', { class: 'muted' }, 'No node is online.')]));

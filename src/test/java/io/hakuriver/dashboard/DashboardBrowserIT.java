@@ -2,6 +2,7 @@ package io.hakuriver.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.testsupport.Cluster;
+import io.hakuriver.testsupport.FakeNvidiaSmi;
 import io.hakuriver.testsupport.Env;
 import io.hakuriver.testsupport.Preconditions;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -77,7 +78,9 @@ class DashboardBrowserIT {
                 initial_base_image = "hakuriver-test/dashboard-it-no-such-image:0"
                 """);
         baseUrl = cluster.hostUrl();
-        cluster.addRunner(RUNNER, "null_backend = \"process\"\n");
+        // two GPUs from the fake nvidia-smi (this machine has none), shared by up to two tasks each
+        FakeNvidiaSmi gpus = FakeNvidiaSmi.withGpus(cluster.dir.resolve("fake-gpus"), "dash", 2);
+        cluster.addRunner(RUNNER, "null_backend = \"process\"\n" + gpus.toml(2));
         cluster.awaitOnline(1);
     }
 
@@ -145,6 +148,11 @@ class DashboardBrowserIT {
     }
 
     @Test @Order(5)
+    void gpusOnTheSubmitFormAndTheNodePage() throws Exception {
+        runScript("gpu-flow.mjs", Duration.ofMinutes(2));
+    }
+
+    @Test @Order(6)
     void nodeGoesOfflineWhenItsRunnerStops() throws Exception {
         assertThat(nodeStatus(RUNNER)).isEqualTo("online");
         // The script shows /nodes with the node online, then asks for the stop: the change must arrive live.

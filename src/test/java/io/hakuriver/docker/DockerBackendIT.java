@@ -1,6 +1,7 @@
 package io.hakuriver.docker;
 
 import io.hakuriver.config.HakuConfig;
+import io.hakuriver.runner.exec.AssignedGpu;
 import io.hakuriver.runner.exec.DockerBackend;
 import io.hakuriver.runner.exec.RunningTask;
 import io.hakuriver.runner.exec.TaskOutcome;
@@ -56,6 +57,43 @@ class DockerBackendIT {
     }
 
     static TaskOutcome outcome(RunningTask t) throws Exception { return t.completion().get(60, TimeUnit.SECONDS); }
+
+    /**
+     * This engine has no NVIDIA runtime, which is exactly the error case: the task fails with what to install. The
+     * create body the backend sends is then created on the real engine and inspected there.
+     */
+    @Test
+    void aGpuTaskAsksForItsDevicesAndAnEngineWithoutNvidiaSupportFailsItClearly() throws Exception {
+        DockerEngine engine = new DockerEngine();
+        boolean nvidia = engine.expect("GET", "/info", null, java.time.Duration.ofSeconds(20)).path("Runtimes").has("nvidia");
+        long id = newId();
+        TaskSpec s = spec(id, "nvidia-smi", List.of("-L"), Map.of(), 0, null, null, List.of(), env, List.of());
+        TaskSpec gpu = new TaskSpec(s.taskId(), s.command(), s.arguments(), s.env(), 0, null, null, List.of(), s.dockerImage(), false,
+                List.of(), s.stdoutFile(), s.stderrFile(), s.workDir(), s.sharedDir(), s.localTempDir(),
+                List.of(new AssignedGpu(1, "GPU-fake-1", 1), new AssignedGpu(3, "", 3)));
+        if (!nvidia) {
+            TaskOutcome o = outcome(new DockerBackend(cfg).start(gpu));
+            assertThat(o.exitCode()).isNull();
+            assertThat(o.message()).contains("needs GPU(s) GPU-fake-1,3", "no NVIDIA GPU support", "nvidia-container-toolkit",
+                    "nvidia-ctk runtime configure --runtime=docker", "could not select device driver");
+            assertThat(Files.readString(cfg.taskErrorsDir().resolve(id + ".err"))).contains("NVIDIA Container Toolkit");
+            assertThat(docker("ps", "-a", "--filter", "name=hakuriver-task-" + id, "--format", "{{.Names}}").out()).isEmpty();
+        }
+        String name = "hakuriver-task-" + id;
+        engine.expect("POST", "/containers/create?name=" + name, TaskContainerSpec.build(gpu, List.of(), runner), java.time.Duration.ofSeconds(20));
+        try {
+            var hc = engine.expect("GET", "/containers/" + name + "/json", null, java.time.Duration.ofSeconds(20)).path("HostConfig");
+            var req = hc.path("DeviceRequests");
+            assertThat(req.size()).isEqualTo(1);
+            assertThat(req.get(0).path("Driver").asText()).isEqualTo("nvidia");
+            assertThat(req.get(0).path("DeviceIDs").toString()).isEqualTo("[\"GPU-fake-1\",\"3\"]");
+            assertThat(req.get(0).path("Capabilities").toString()).isEqualTo("[[\"gpu\"]]");
+            var envList = engine.expect("GET", "/containers/" + name + "/json", null, java.time.Duration.ofSeconds(20)).path("Config").path("Env").toString();
+            assertThat(envList).contains("NVIDIA_VISIBLE_DEVICES=GPU-fake-1,3", "HAKURIVER_GPUS=1,3");
+        } finally {
+            engine.call("DELETE", "/containers/" + name + "?force=1", null, java.time.Duration.ofSeconds(20));
+        }
+    }
 
     @Test
     void runsATaskWithVariablesMountsAndOutputFiles() throws Exception {

@@ -1,6 +1,7 @@
 package io.hakuriver.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.runner.exec.AssignedGpu;
 import io.hakuriver.runner.exec.TaskSpec;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,29 @@ class TaskContainerSpecTest {
     }
 
     @Test
+    void aGpuTaskGetsTheDeviceRequestOfDockerRunGpusAndNoHostIndexes() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CUDA_VISIBLE_DEVICES", "0,1,2,3"); // the user's own value would name host indexes
+        env.put("NVIDIA_VISIBLE_DEVICES", "all");
+        List<AssignedGpu> gpus = List.of(new AssignedGpu(1, "GPU-bbbb", 1), new AssignedGpu(3, "", 3));
+        TaskSpec s = spec(env, 0, null, null, List.of(), false);
+        TaskSpec withGpus = new TaskSpec(s.taskId(), s.command(), s.arguments(), s.env(), 0, null, null, List.of(), s.dockerImage(), false,
+                List.of(), s.stdoutFile(), s.stderrFile(), s.workDir(), s.sharedDir(), s.localTempDir(), gpus);
+        JsonNode b = TaskContainerSpec.build(withGpus, List.of(), "node1");
+        JsonNode req = b.path("HostConfig").path("DeviceRequests");
+        assertThat(req.size()).isEqualTo(1);
+        assertThat(req.get(0).path("Driver").asText()).isEqualTo("nvidia");
+        assertThat(req.get(0).path("Count").asInt()).isZero();
+        assertThat(req.get(0).path("DeviceIDs").toString()).isEqualTo("[\"GPU-bbbb\",\"3\"]"); // UUID, index when the driver gave none
+        assertThat(req.get(0).path("Capabilities").toString()).isEqualTo("[[\"gpu\"]]");
+        List<String> e = new ArrayList<>();
+        b.path("Env").forEach(n -> e.add(n.asText()));
+        assertThat(e).contains("NVIDIA_VISIBLE_DEVICES=GPU-bbbb,3", "HAKURIVER_GPUS=1,3").noneMatch(v -> v.startsWith("CUDA_VISIBLE_DEVICES="));
+        // without GPUs there is no device request at all
+        assertThat(TaskContainerSpec.build(s, List.of(), "node1").path("HostConfig").has("DeviceRequests")).isFalse();
+    }
+
+    @Test
     void buildsTheDockerRunEquivalent() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("A", "1 2");
@@ -31,7 +55,8 @@ class TaskContainerSpecTest {
         List<String> e = new ArrayList<>();
         b.path("Env").forEach(n -> e.add(n.asText()));
         assertThat(e).containsExactly("A=1 2", "HAKURIVER_SHARED_DIR=/shared", "HAKURIVER_TASK_ID=42",
-                "HAKURIVER_LOCAL_TEMP_DIR=/local_temp", "HAKURIVER_TARGET_NUMA_NODE=0");
+                "HAKURIVER_LOCAL_TEMP_DIR=/local_temp", "HAKURIVER_TARGET_NUMA_NODE=0",
+                "NVIDIA_VISIBLE_DEVICES=void", "CUDA_VISIBLE_DEVICES="); // no GPU task: no GPU, whatever the image says
         assertThat(b.path("WorkingDir").asText()).isEqualTo("/shared");
         assertThat(b.path("Labels").path("hakuriver.task-id").asText()).isEqualTo("42");
         assertThat(b.path("Labels").path("hakuriver.node").asText()).isEqualTo("node1");

@@ -35,9 +35,21 @@ class ScopeCommandsTest {
     }
 
     @Test
+    void gpuTasksGetAClosedDevicePolicyWithTheirGpusAndTheControlDevicesOnly() {
+        var l = new ScopeCommands.Launch(8, 0, null, Map.of(), 0, 0, Path.of("/s/8.exit"), List.of("true"), List.of("/dev/nvidia2", "/dev/nvidia5"));
+        List<String> argv = root.launch(l);
+        List<String> before = argv.subList(0, argv.indexOf("--"));
+        assertThat(before).containsSubsequence("--property=DevicePolicy=closed", "--property=DeviceAllow=/dev/nvidia2 rw",
+                "--property=DeviceAllow=/dev/nvidia5 rw", "--property=DeviceAllow=/dev/nvidiactl rw", "--property=DeviceAllow=/dev/nvidia-uvm rw");
+        assertThat(before).noneMatch(a -> a.contains("/dev/nvidia0") || a.contains("/dev/nvidia1 "));
+        // the sudoers rule's trailing '*' covers the added properties
+        assertThat(ScopeCommands.sudoersLines("haku").get(1)).contains("--description\\=HakuRiver Task *");
+    }
+
+    @Test
     void noLimitsWithoutRequestsAndSudoOnlyWhenNotRoot() {
         var l = new ScopeCommands.Launch(5, 0, null, Map.of(), 0, 0, Path.of("/s/5.exit"), List.of("true"));
-        assertThat(root.launch(l)).noneMatch(a -> a.contains("CPUQuota") || a.contains("Memory"));
+        assertThat(root.launch(l)).noneMatch(a -> a.contains("CPUQuota") || a.contains("Memory") || a.contains("Device"));
         assertThat(sudo.launch(l)).startsWith("sudo", "-n", "/usr/bin/systemd-run");
         assertThat(sudo.signal(5, "SIGKILL")).containsExactly("sudo", "-n", "/usr/bin/systemctl", "kill", "--signal=SIGKILL", "hakuriver-task-5.scope");
         assertThat(sudo.show(5, "ActiveState")).startsWith("/usr/bin/systemctl"); // queries need no root

@@ -30,7 +30,10 @@ final class SystemdContainer implements AutoCloseable {
         }
     }
 
-    SystemdContainer(String purpose) throws Exception {
+    SystemdContainer(String purpose) throws Exception { this(purpose, List.of()); }
+
+    /** @param extraRunArgs more {@code docker run} options (e.g. a device cgroup rule) */
+    SystemdContainer(String purpose, List<String> extraRunArgs) throws Exception {
         Env.requireDockerImage(IMAGE);
         this.name = "hakuriver-" + purpose + "-" + runId;
         this.java = containerJava();
@@ -39,6 +42,7 @@ final class SystemdContainer implements AutoCloseable {
                 "--security-opt", "apparmor=unconfined", "--tmpfs", "/run", "--tmpfs", "/run/lock", "--stop-signal=SIGRTMIN+3",
                 "-v", "/usr/lib/jvm:/usr/lib/jvm:ro", "-v", Env.jar() + ":" + JAR + ":ro"));
         if (Files.isDirectory(Path.of("/etc/java-17-openjdk"))) run.addAll(List.of("-v", "/etc/java-17-openjdk:/etc/java-17-openjdk:ro"));
+        run.addAll(extraRunArgs);
         run.add(IMAGE);
         Result r = host(run, Duration.ofSeconds(60));
         if (r.exit() != 0) throw new AssertionError("docker run failed: " + r.out());
@@ -74,6 +78,12 @@ final class SystemdContainer implements AutoCloseable {
     }
 
     String hakuriver(String args) { return java + " -jar " + JAR + " " + args; }
+
+    /** Copies a file of this machine into the container. */
+    void copyIn(Path file, String to) throws Exception {
+        Result r = host(List.of("docker", "cp", file.toString(), name + ":" + to), Duration.ofSeconds(60));
+        if (r.exit() != 0) throw new AssertionError("docker cp failed: " + r.out());
+    }
 
     static Result host(List<String> argv, Duration timeout) throws IOException, InterruptedException {
         Path out = Files.createTempFile("sdct", ".out");

@@ -93,7 +93,7 @@ public class DockerBackend implements ExecutionBackend {
             } catch (DockerApiException e) {
                 if (attached != null) attached.close();
                 remove(name);
-                throw new IOException("Container " + name + " could not start: " + e.engineMessage());
+                throw new IOException(startFailure(spec, name, e.engineMessage()));
             }
         } catch (DockerUnavailableException e) {
             if (attached != null) attached.close();
@@ -106,6 +106,22 @@ public class DockerBackend implements ExecutionBackend {
         DockerEngine.Stream output = attached;
         monitors.execute(() -> monitor(name, output, out, err, spec.memoryBytes(), done));
         return task;
+    }
+
+    /**
+     * Why a container did not start, in words a user can act on. An engine without NVIDIA support answers a GPU
+     * request with "could not select device driver "nvidia" with capabilities: [[gpu]]", which names neither the
+     * cause nor the fix.
+     */
+    static String startFailure(TaskSpec spec, String name, String engineMessage) {
+        String m = engineMessage == null ? "" : engineMessage;
+        if (!spec.gpus().isEmpty() && (m.contains("could not select device driver") || m.contains("nvidia-container-cli")
+                || m.contains("unknown or invalid runtime name: nvidia"))) {
+            return "Container " + name + " needs GPU(s) " + GpuEnvironment.ids(spec.gpus()) + " but the Docker engine on this node has no"
+                    + " NVIDIA GPU support: install the NVIDIA Container Toolkit (package nvidia-container-toolkit), run"
+                    + " `nvidia-ctk runtime configure --runtime=docker` and restart dockerd. Engine said: " + m;
+        }
+        return "Container " + name + " could not start: " + m;
     }
 
     private RunningTask failed(RunningTask task, TaskSpec spec, String message) {

@@ -76,6 +76,7 @@ public final class ProcessBackend implements ExecutionBackend {
         env.put("HOME", runAs.isEmpty() ? System.getProperty("user.home") : "/tmp");
         env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
         env.putAll(spec.env());
+        env.putAll(GpuEnvironment.bare(spec.gpus())); // after the task's own: it cannot widen them
         Process p;
         try {
             p = pb.start();

@@ -123,7 +123,8 @@ public class SystemdScopeBackend implements ExecutionBackend {
         taskArgv.addAll(spec.arguments());
 
         List<String> argv = commands.launch(new ScopeCommands.Launch(spec.taskId(), spec.cores(), spec.memoryBytes(),
-                taskEnv(spec, user), user.uid(), user.gid(), exitFile, taskArgv));
+                taskEnv(spec, user), user.uid(), user.gid(), exitFile, taskArgv,
+                spec.gpus().stream().map(AssignedGpu::devicePath).toList()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(spec.stdoutFile().toFile())
@@ -146,8 +147,9 @@ public class SystemdScopeBackend implements ExecutionBackend {
             process.onExit().thenRun(() -> launchers.remove(spec.taskId()));
         }
         CompletableFuture<TaskOutcome> done = process.onExit().thenApply(p -> outcome(spec.taskId(), exitFile, p.exitValue()));
-        log.info("Task {} started as {} (user {}, CPUQuota {}, MemoryMax {})", spec.taskId(), ScopeCommands.unitName(spec.taskId()),
-                user.name(), spec.cores() > 0 ? spec.cores() * 100 + "%" : "none", spec.hasMemoryLimit() ? spec.memoryBytes() : "none");
+        log.info("Task {} started as {} (user {}, CPUQuota {}, MemoryMax {}, GPUs {})", spec.taskId(), ScopeCommands.unitName(spec.taskId()),
+                user.name(), spec.cores() > 0 ? spec.cores() * 100 + "%" : "none", spec.hasMemoryLimit() ? spec.memoryBytes() : "none",
+                spec.gpus().isEmpty() ? "none" : GpuEnvironment.ids(spec.gpus()));
         return new RunningTask(spec.taskId(), name(), handle, done);
     }
 
@@ -160,6 +162,7 @@ public class SystemdScopeBackend implements ExecutionBackend {
         env.put("LOGNAME", user.name());
         env.put("LANG", "C.UTF-8");
         env.putAll(spec.env());
+        env.putAll(GpuEnvironment.bare(spec.gpus())); // after the task's own: it cannot widen them
         return env;
     }
 

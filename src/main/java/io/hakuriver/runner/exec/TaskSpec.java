@@ -19,11 +19,26 @@ import java.util.Map;
  * @param privileged     Docker --privileged (already checked against config by the Runner)
  * @param mounts         extra Docker mounts "host:container[:ro]" (already validated)
  * @param workDir        working directory on the node (&lt;shared&gt;/shared_data)
+ * @param gpus           the GPUs the Host reserved for the task (empty = none: the task must see no GPU)
  */
 public record TaskSpec(long taskId, String command, List<String> arguments, Map<String, String> env,
                        int cores, Long memoryBytes, Integer numaNode, List<Integer> numaCores,
                        String dockerImage, boolean privileged, List<String> mounts,
-                       Path stdoutFile, Path stderrFile, Path workDir, Path sharedDir, Path localTempDir) {
+                       Path stdoutFile, Path stderrFile, Path workDir, Path sharedDir, Path localTempDir,
+                       List<AssignedGpu> gpus) {
+
+    public TaskSpec {
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
+    }
+
+    /** A task without GPUs. */
+    public TaskSpec(long taskId, String command, List<String> arguments, Map<String, String> env,
+                    int cores, Long memoryBytes, Integer numaNode, List<Integer> numaCores,
+                    String dockerImage, boolean privileged, List<String> mounts,
+                    Path stdoutFile, Path stderrFile, Path workDir, Path sharedDir, Path localTempDir) {
+        this(taskId, command, arguments, env, cores, memoryBytes, numaNode, numaCores, dockerImage, privileged, mounts,
+                stdoutFile, stderrFile, workDir, sharedDir, localTempDir, List.of());
+    }
 
     public String unitName() { return io.hakuriver.api.TaskNames.base(taskId); }
 
