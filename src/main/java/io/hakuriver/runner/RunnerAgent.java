@@ -284,6 +284,9 @@ public final class RunnerAgent {
         }
     }
 
+    /** Tasks started and not yet ended. */
+    public int liveCount() { return live.size(); }
+
     public List<Long> runningIds() { return table.ids(State.STARTING, State.SPAWNING, State.RUNNING); }
     public List<Long> pausedIds() { return table.ids(State.PAUSED); }
 

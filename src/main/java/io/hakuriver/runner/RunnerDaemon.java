@@ -68,6 +68,7 @@ public final class RunnerDaemon implements AutoCloseable {
         this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), (UpdateOutbox.Delivery) host::deliverAll);
         this.gpus = new GpuMonitor(new NvidiaSmi(config.gpu().nvidiaSmi(), NVIDIA_SMI_TIMEOUT));
         this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox, gpus);
+        outbox.lingerWhileRunning(agent::liveCount);
         this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
                 new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
                 .post("/run", this::run)

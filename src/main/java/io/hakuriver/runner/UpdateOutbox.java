@@ -37,11 +37,17 @@ public final class UpdateOutbox implements AutoCloseable {
     /** Most updates handed to one delivery (one /updates call). */
     static final int BATCH = 200;
     /**
-     * While updates keep coming (the last delivery ended less than {@link #BUSY_MS} ago), a lone update waits up to
-     * this long for company, so a burst of short tasks costs the Host one request per few updates, not one each.
-     * An update after a quiet spell goes at once.
+     * While updates keep coming (the last delivery ended less than {@link #BUSY_MS} ago) and enough tasks run that
+     * more ends are due ({@link #LINGER_RUNNING}), a lone update waits up to this long for company, so a burst of
+     * short tasks costs the Host one request per few updates, not one each. An update after a quiet spell, or from
+     * a node running only a couple of tasks (where the wait would only slow each one down), goes at once.
      */
     static final long LINGER_MS = 3, BUSY_MS = 5;
+    static final int LINGER_RUNNING = 4;
+    private volatile java.util.function.IntSupplier runningTasks = () -> 0;
+
+    /** How many tasks run now (the Runner's count), for the linger above. */
+    public void lingerWhileRunning(java.util.function.IntSupplier runningTasks) { this.runningTasks = runningTasks; }
     /** Compact the journal once it is this large and at most a quarter of it is unsettled (or all of it is settled). */
     static final long COMPACT_BYTES = 1 << 20;
     static final String JOURNAL = "updates.journal";
@@ -148,7 +154,8 @@ public final class UpdateOutbox implements AutoCloseable {
                 synchronized (lock) {
                     while (index.isEmpty() && running) lock.wait(1000);
                     if (!running) return;
-                    if (index.size() < 8 && System.nanoTime() - lastDelivery < BUSY_MS * 1_000_000) {
+                    if (index.size() < 8 && System.nanoTime() - lastDelivery < BUSY_MS * 1_000_000
+                            && runningTasks.getAsInt() >= LINGER_RUNNING) {
                         lock.wait(LINGER_MS); // busy: let a few more updates join this request
                     }
                     List<Long> unreadable = new ArrayList<>();

@@ -42,10 +42,12 @@ final class BurstBench {
                 double seconds = burst(c, tasks, reqCores);
                 long cpuHost = ProcStats.cpuMillis(cluster.hostPid()) - cpuHost0;
                 long cpuRunner = ProcStats.cpuMillis(cluster.runnerPid("bench-1")) - cpuRunner0;
+                double fileMs = fileCreation(cluster.sharedDir(), 2 * tasks); // after the burst: it deletes what it made
                 double rate = tasks / seconds;
                 out.line("  %d-core tasks (at most %d at once): %.0f tasks/s (%.2f s); spawn floor xargs -P%d: %.0f spawns/s; ratio %.2f",
                         reqCores, parallel, rate, seconds, parallel, floor, rate / floor);
-                out.line("      CPU per task: Host %.2f ms, Runner %.2f ms", cpuHost / (double) tasks, cpuRunner / (double) tasks);
+                out.line("      CPU per task: Host %.2f ms, Runner %.2f ms; for scale, creating the task's two log files here costs %.2f ms",
+                        cpuHost / (double) tasks, cpuRunner / (double) tasks, 2 * fileMs);
                 out.target("(d) " + reqCores + "-core burst", String.format("%.0f tasks/s", rate), "≥ 500 tasks/s", rate >= TARGET_TASKS_PER_S);
             }
         }
@@ -74,6 +76,26 @@ final class BurstBench {
             Thread.sleep(25);
         }
         throw new IllegalStateException("burst did not finish within 10 minutes");
+    }
+
+    /**
+     * CPU ms to create one empty file, as the Runner creates each task's stdout and stderr file, in a fresh folder of
+     * the shared dir (then removed). On an ext4 without a journal (this machine's disk) a file created soon after
+     * others were deleted costs tens of times more, since freed inodes are skipped for a while.
+     */
+    private static double fileCreation(java.nio.file.Path shared, int n) throws Exception {
+        java.nio.file.Path d = java.nio.file.Files.createTempDirectory(shared, "files-");
+        long t0 = ProcStats.cpuMillis(ProcessHandle.current().pid());
+        long w0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            try (var ch = java.nio.channels.FileChannel.open(d.resolve(i + ".out"), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) { /* empty */ }
+        }
+        double wallMs = (System.nanoTime() - w0) / 1e6;
+        long cpu = ProcStats.cpuMillis(ProcessHandle.current().pid()) - t0;
+        try (var s = java.nio.file.Files.list(d)) { for (var f : (Iterable<java.nio.file.Path>) s::iterator) java.nio.file.Files.delete(f); }
+        java.nio.file.Files.delete(d);
+        return Math.min(wallMs, Math.max(cpu, 1)) / n; // one thread: CPU time, bounded by the wall time
     }
 
     /** Spawns per second of {@code n} /bin/true at parallelism {@code p}, as `seq n | xargs -P p -n1 /bin/true` does. */

@@ -40,7 +40,9 @@ final class LaunchedCluster implements AutoCloseable {
 
     /** @param heartbeatSeconds [timing] heartbeat_interval of every process (the simulated runners use it too) */
     LaunchedCluster(Path launcher, Path jar, int heartbeatSeconds) throws IOException {
-        this.dir = Files.createTempDirectory("hakuriver-bench-");
+        // bench.dir: where the cluster's folders go (e.g. /dev/shm, to take this machine's disk out of the figures)
+        String base = System.getProperty("bench.dir", "");
+        this.dir = base.isEmpty() ? Files.createTempDirectory("hakuriver-bench-") : Files.createTempDirectory(Path.of(base), "hakuriver-bench-");
         this.launcher = launcher.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
         this.heartbeatSeconds = heartbeatSeconds;
@@ -173,6 +175,8 @@ final class LaunchedCluster implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
     }
+
+    Path sharedDir() { return dir.resolve("shared"); }
 
     @Override public void close() {
         List<Process> all = new ArrayList<>(runners.values());

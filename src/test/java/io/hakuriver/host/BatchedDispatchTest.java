@@ -130,4 +130,17 @@ class BatchedDispatchTest {
         await().atMost(10, TimeUnit.SECONDS).until(() -> requests.size() == 3);
         assertThat(requests).as("not asked again").containsOnly("/run");
     }
+
+    @Test void aRunnerNobodyAnswersForPutsTheStartBackInTheQueue() throws Exception {
+        HakuConfig cfg = new ConfigLoader(tmp, Map.of(), w -> { }).loadText(
+                "[paths]\nshared_dir = \"" + tmp.resolve("shared") + "\"\n", tmp.resolve("t.toml"));
+        int closed;
+        try (var s = new java.net.ServerSocket(0)) { closed = s.getLocalPort(); }
+        core = new HostCore(cfg, new Database(tmp.resolve("state.db")), Clock.systemUTC(), ClusterState::send);
+        core.register(new RegisterRequest("n1", 4, 8L << 30, "http://127.0.0.1:" + closed, null, 8));
+        long id = submit("true");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> core.task(id).dispatchAttempts >= 1);
+        assertThat(core.task(id).status).as("refused connection: not started anywhere, queued again").isIn(TaskStatus.PENDING, TaskStatus.ASSIGNING);
+        assertThat(core.task(id).errorMessage).isNull();
+    }
 }
