@@ -1,7 +1,9 @@
 package io.hakuriver.runner.exec;
 
 import io.hakuriver.config.HakuConfig;
+import io.hakuriver.systemd.UnixUsers;
 import io.hakuriver.util.HostInfo;
+import io.hakuriver.util.PrivatePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ public final class ProcessBackend implements ExecutionBackend {
     private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
     /** $0 = exit-status file, "$@" = the task's argv. Constant: no user data is ever part of this string. */
     static final String WRAPPER = "\"$@\"; s=$?; echo $s > \"$0\"; exit $s";
+    /** Environment variable naming the Runner that started a plain-process task (with HAKURIVER_TASK_ID). */
+    static final String RUNNER_MARK = "HAKURIVER_RUNNER";
 
     private final HakuConfig config;
     private final Path exitDir;
@@ -34,6 +38,8 @@ public final class ProcessBackend implements ExecutionBackend {
     public ProcessBackend(HakuConfig config) {
         this.config = config;
         this.exitDir = config.runnerStateDir().resolve("exit");
+        // traversable, not listable: a runner_user task writes its own exit file here and reads nothing else
+        PrivatePaths.directory(exitDir, "rwx--x--x");
     }
 
     @Override public String name() { return "process"; }
@@ -47,17 +53,27 @@ public final class ProcessBackend implements ExecutionBackend {
         if (HostInfo.isRoot() && runAs.isEmpty() && !config.runner().allowRootTasks()) {
             return failed(spec, "Refusing to run the task as root: set [environment] runner_user, or [runner] allow_root_tasks = true.");
         }
+        UnixUsers.Account user = null;
+        if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
+            user = UnixUsers.byName(runAs).orElse(null);
+            if (user == null) return failed(spec, "environment.runner_user '" + runAs + "' is not an account on this node (not in /etc/passwd)");
+        }
         Files.createDirectories(exitDir);
         Path exitFile = exitDir.resolve(spec.taskId() + ".exit");
         Files.deleteIfExists(exitFile);
+        if (user != null) PrivatePaths.fileOwnedBy(exitFile, user.uid(), user.gid()); // the wrapper writes it as that user
         Files.createDirectories(spec.workDir());
         Files.createDirectories(spec.stdoutFile().getParent());
         Files.createDirectories(spec.stderrFile().getParent());
+        String taskPath = spec.env().getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        Optional<String> program = ProgramLookup.resolve(spec.command(), taskPath, spec.workDir());
+        if (program.isEmpty()) return ProgramLookup.notFound(spec, name(), taskPath);
 
         List<String> argv = new ArrayList<>();
         if (hasSetsid) argv.add("setsid");
-        if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
-            argv.addAll(List.of("setpriv", "--reuid=" + runAs, "--regid=" + runAs, "--init-groups", "--"));
+        if (user != null) {
+            // numeric ids: the account's own primary group (a user name is not a group name, e.g. nobody/nogroup)
+            argv.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
         }
         argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitFile.toString()));
         String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
@@ -67,7 +83,7 @@ public final class ProcessBackend implements ExecutionBackend {
         } else if (spec.numaNode() != null) {
             log.warn("Task {} targets NUMA node {} but {} is not available: running unbound", spec.taskId(), spec.numaNode(), numactl);
         }
-        argv.add(spec.command());
+        argv.add(program.get());
         argv.addAll(spec.arguments());
 
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile())
@@ -75,9 +91,10 @@ public final class ProcessBackend implements ExecutionBackend {
         Map<String, String> env = pb.environment();
         env.clear(); // never hand the Runner's environment (and its token) to tasks
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        env.put("HOME", runAs.isEmpty() ? System.getProperty("user.home") : "/tmp");
+        env.put("HOME", user == null ? System.getProperty("user.home") : user.home() == null || user.home().isBlank() ? "/" : user.home());
         env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
         env.putAll(spec.env());
+        env.put(RUNNER_MARK, config.runnerName()); // how a Runner that lost its state dir finds the task (discover)
         Process p;
         try {
             p = pb.start();
@@ -151,6 +168,29 @@ public final class ProcessBackend implements ExecutionBackend {
         if (p.exitValue() != 0 && live(h).isPresent() && !sig.equals("KILL")) {
             throw new IOException("kill -s " + sig + " failed: " + out.trim());
         }
+    }
+
+    /**
+     * Plain-process tasks of this Runner still on the node, found without the state dir (deleted, disk replaced):
+     * the wrapper of each task leads its own session and carries {@code HAKURIVER_RUNNER=<name>} and
+     * {@code HAKURIVER_TASK_ID} in its environment. Its exit file is created again for the task's account, so the
+     * exit status is still recorded.
+     */
+    @Override public java.util.Map<Long, String> discover(String runnerName) {
+        java.util.Map<Long, String> found = new java.util.HashMap<>();
+        for (ProcScan.Marked m : ProcScan.marked(RUNNER_MARK, runnerName)) {
+            if (hasSetsid && !m.sessionLeader()) continue; // a child of a task inherits its environment
+            if (found.containsKey(m.taskId()) && !m.sessionLeader()) continue;
+            Path exitFile = exitDir.resolve(m.taskId() + ".exit");
+            try {
+                Files.createDirectories(exitDir);
+                if (!Files.exists(exitFile) && m.uid() != UnixUsers.currentUid()) PrivatePaths.fileOwnedBy(exitFile, m.uid(), m.gid());
+            } catch (IOException e) {
+                log.warn("Cannot prepare the exit file of found task {}: {}", m.taskId(), e.toString());
+            }
+            found.put(m.taskId(), m.pid() + ":" + m.startMillis() + ":" + exitFile);
+        }
+        return found;
     }
 
     @Override public Optional<RunningTask> recover(long taskId, String handle) {
