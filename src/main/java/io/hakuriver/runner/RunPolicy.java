@@ -57,8 +57,9 @@ final class RunPolicy {
         String user = config.environment().runnerUser().trim();
         if (user.isEmpty()) {
             if (runnerIsRoot && !config.runner().allowRootTasks()) {
-                return "Refusing to run the task as root: the Runner runs as root and environment.runner_user is empty"
-                        + " (set runner_user, or runner.allow_root_tasks = true, in the Runner's config).";
+                // the systemd backend's wording, quoted in docs/systemd.md
+                return "Refusing to run tasks as root: the Runner runs as root and environment.runner_user is empty."
+                        + " Set runner_user = \"<account>\" in the Runner's config (or runner.allow_root_tasks = true to accept root tasks).";
             }
             return null;
         }
