@@ -56,4 +56,16 @@ class ServiceSetupTest {
         assertThat(ServiceSetup.listen("::1", 8000)).isEqualTo("[::1]:8000");
         assertThat(ServiceSetup.minimal(List.of(Path.of("/a"), Path.of("/a/b"), Path.of("/c")))).containsExactly(Path.of("/a"), Path.of("/c"));
     }
+
+    @Test
+    void aPrivateConfigOfAnotherAccountIsNamedWithTheChownThatFixesIt() throws Exception {
+        Path cfg = dir.resolve("config.toml");
+        Files.writeString(cfg, "");
+        Files.setPosixFilePermissions(cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String me = Files.getOwner(cfg).getName();
+        assertThat(ServiceSetup.unreadableBy(cfg, me)).isNull();
+        assertThat(ServiceSetup.unreadableBy(cfg, "someone-else")).contains("sudo chown someone-else " + cfg).contains("0600");
+        Files.setPosixFilePermissions(cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(ServiceSetup.unreadableBy(cfg, "someone-else")).isNull();
+    }
 }
