@@ -19,11 +19,11 @@ final class ProcScan {
 
     private ProcScan() {}
 
-    /** A process whose environment holds {@code mark=value} and a numeric HAKURIVER_TASK_ID. */
+    /** A process whose environment holds every wanted {@code NAME=value} and a numeric HAKURIVER_TASK_ID. */
     record Marked(long pid, long taskId, boolean sessionLeader, int uid, int gid, long startMillis) {}
 
-    static List<Marked> marked(String mark, String value) {
-        byte[] want = (mark + "=" + value).getBytes(StandardCharsets.UTF_8);
+    static List<Marked> marked(List<String> entries) {
+        List<byte[]> want = entries.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList();
         List<Marked> out = new ArrayList<>();
         try (var procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path p : procs) {
@@ -41,23 +41,23 @@ final class ProcScan {
         return out;
     }
 
-    private static Marked read(Path proc, byte[] want) throws IOException {
+    private static Marked read(Path proc, List<byte[]> want) throws IOException {
         byte[] env;
         try (var in = Files.newInputStream(proc.resolve("environ"))) { env = in.readNBytes(MAX_ENVIRON); }
-        boolean ours = false;
+        int matched = 0;
         Long taskId = null;
         int start = 0;
         for (int i = 0; i <= env.length; i++) {
             if (i < env.length && env[i] != 0) continue;
             int len = i - start;
-            if (len == want.length && java.util.Arrays.equals(env, start, i, want, 0, want.length)) ours = true;
+            for (byte[] w : want) if (len == w.length && java.util.Arrays.equals(env, start, i, w, 0, w.length)) matched++;
             String entry = len > 18 && len < 60 ? new String(env, start, len, StandardCharsets.UTF_8) : "";
             if (entry.startsWith("HAKURIVER_TASK_ID=") && entry.substring(18).matches("\\d{1,19}")) {
                 try { taskId = Long.parseLong(entry.substring(18)); } catch (NumberFormatException ignored) { }
             }
             start = i + 1;
         }
-        if (!ours || taskId == null) return null;
+        if (matched < want.size() || taskId == null) return null;
         long pid = Long.parseLong(proc.getFileName().toString());
         String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after "(comm) ": state ppid pgrp session

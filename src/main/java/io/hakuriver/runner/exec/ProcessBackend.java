@@ -172,13 +172,15 @@ public final class ProcessBackend implements ExecutionBackend {
 
     /**
      * Plain-process tasks of this Runner still on the node, found without the state dir (deleted, disk replaced):
-     * the wrapper of each task leads its own session and carries {@code HAKURIVER_RUNNER=<name>} and
-     * {@code HAKURIVER_TASK_ID} in its environment. Its exit file is created again for the task's account, so the
-     * exit status is still recorded.
+     * the wrapper of each task leads its own session and carries {@code HAKURIVER_RUNNER=<name>},
+     * {@code HAKURIVER_SHARED_DIR} and {@code HAKURIVER_TASK_ID} in its environment. Its exit file is created again
+     * for the task's account, so the exit status is still recorded.
      */
     @Override public java.util.Map<Long, String> discover(String runnerName) {
         java.util.Map<Long, String> found = new java.util.HashMap<>();
-        for (ProcScan.Marked m : ProcScan.marked(RUNNER_MARK, runnerName)) {
+        // the name and the shared dir: a Runner of the same name in another cluster on this machine is not us
+        List<String> marks = List.of(RUNNER_MARK + "=" + runnerName, "HAKURIVER_SHARED_DIR=" + config.sharedDir());
+        for (ProcScan.Marked m : ProcScan.marked(marks)) {
             if (hasSetsid && !m.sessionLeader()) continue; // a child of a task inherits its environment
             if (found.containsKey(m.taskId()) && !m.sessionLeader()) continue;
             Path exitFile = exitDir.resolve(m.taskId() + ".exit");
