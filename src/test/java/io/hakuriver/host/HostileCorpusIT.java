@@ -218,6 +218,9 @@ class HostileCorpusIT {
         run(c.hostUrl() + "/api", hostCorpus());
         run(c.runner("n1").url(), runnerCorpus());
         assertNothingRan(0);
+        // no token and the default bind address 0.0.0.0: the Runner says so, as the Host does for its own
+        assertThat(Files.readString(c.dir.resolve("runner-n1.log")))
+                .contains("No [security] token is set and the Runner listens on 0.0.0.0");
     }
 
     @Test @Timeout(300)
