@@ -457,7 +457,7 @@ final class ClusterState {
             TaskRecord t = active.get(id);
             if (t == null) {
                 if (lookups++ < MAX_STRAY_LOOKUPS && isStray(id, now, graceMs)) {
-                    log.warn("Runner {} runs task {}, which this Host has as finished or does not know; killing it there", hostname, id);
+                    log.warn("Runner {} runs task {}, which ended here; killing it there", hostname, id);
                     calls.add(() -> link.kill(node, id));
                 }
                 continue;
@@ -479,14 +479,15 @@ final class ClusterState {
     private static final int MAX_STRAY_LOOKUPS = 16;
 
     /**
-     * A task a Runner reports that should not run: unknown to this Host, or finished here for longer than the grace
-     * period (shorter, it is a finished task whose outcome the Runner is still delivering). Such a task (found again
-     * by a Runner that lost its state dir, say) uses capacity the Host gives to other work, so it is killed.
+     * A task a Runner reports that should not run: finished here for longer than the grace period (shorter, it is a
+     * finished task whose outcome the Runner is still delivering), e.g. killed by a user while its node was away, then
+     * found again by a Runner that lost its state dir. It uses capacity the Host gives to other work, so it is killed.
+     * A task this Host does not know at all is left alone: it was started on the Runner by someone else (a direct
+     * /run, another Host), and this Host has no say over it.
      */
     private boolean isStray(long id, Instant now, long graceMs) {
         TaskRecord stored = tasks.find(id).orElse(null);
-        if (stored == null) return true;
-        return stored.status.isFinal() && stored.status != TaskStatus.LOST && stored.completedAt != null
+        return stored != null && stored.status.isFinal() && stored.status != TaskStatus.LOST && stored.completedAt != null
                 && Duration.between(stored.completedAt, now).toMillis() > graceMs;
     }
 
