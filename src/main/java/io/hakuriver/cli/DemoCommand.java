@@ -64,6 +64,7 @@ public class DemoCommand implements Callable<Integer> {
             """.formatted(cfgFile, port, port + 1, dir.resolve("shared"), dir.resolve("temp"), dir.resolve("cluster.db"), env.why(), env.name(),
                 HostInfo.isRoot() ? " (root here: allowed for the demo only)" : "", HostInfo.isRoot());
         Files.writeString(cfgFile, toml);
+        io.hakuriver.util.PrivatePaths.ownerOnly(cfgFile);
         HakuConfig cfg = new ConfigLoader(ConfigLoader.home(), Map.of(), s -> System.err.println("warning: " + s))
                 .loadText(toml, cfgFile);
 

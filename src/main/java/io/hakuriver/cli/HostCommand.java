@@ -23,6 +23,7 @@ public class HostCommand implements Callable<Integer> {
         System.out.println("Starting HakuRiver Host server on " + cfg.network().hostBindIp() + ":" + cfg.network().hostPort() + "...");
         io.hakuriver.util.LogFiles.attach(cfg.paths().hostLogFile(), null);
         io.hakuriver.util.LogFiles.warnRelative(cfg, true);
+        io.hakuriver.config.SecretFiles.problems(cfg).forEach(org.slf4j.LoggerFactory.getLogger(getClass())::warn);
         Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-host.service"),
                 List.of(cfg.dbFile().getParent(), cfg.taskOutputsDir(), cfg.taskErrorsDir()));
         if (unwritable.isPresent()) {

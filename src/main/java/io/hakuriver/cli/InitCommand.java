@@ -49,8 +49,10 @@ public class InitCommand implements Callable<Integer> {
             boolean existed = Files.exists(target);
             Files.createDirectories(target.getParent());
             Files.writeString(target, DefaultConfigFile.render(target.getParent()));
+            // owner-only: it is where a [security] token goes, and tasks under runner_user run as other accounts
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             System.out.println((existed ? "Overwrote " : "Wrote ") + "default configuration to " + target
-                    + ". Edit it (shared_dir: your shared filesystem, the same absolute path on every node; db_file; addresses),"
+                    + " (mode 0600). Edit it (shared_dir: your shared filesystem, the same absolute path on every node; db_file; addresses),"
                     + " then start hakuriver.host / hakuriver.runner.");
             return ExitCodes.OK;
         }

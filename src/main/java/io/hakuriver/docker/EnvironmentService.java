@@ -130,7 +130,8 @@ public final class EnvironmentService {
             error = e.getMessage();
         }
         if (error != null) {
-            throw new ApiException(500, "Image '" + image + "' is not available locally and could not be pulled (" + error.trim()
+            // the image the request names does not exist here: the request's problem, not a Host failure
+            throw ApiException.notFound("Image '" + image + "' is not available locally and could not be pulled (" + error.trim()
                     + "). Without a registry, import it on the Host: `tar -C ROOTFS -c . | docker import - " + image + "` (or `docker load -i FILE`).");
         }
     }

@@ -453,10 +453,17 @@ final class ClusterState {
         Set<Long> reported = new HashSet<>(running);
         reported.addAll(paused);
         Set<Long> mine = onNode.getOrDefault(hostname, Set.of());
+        int lookups = 0;
         for (long id : reported) {
             if (mine.contains(id)) continue;
             TaskRecord t = active.get(id);
-            if (t == null) continue; // final here (its last update may still be on its way) or unknown
+            if (t == null) {
+                if (lookups++ < MAX_STRAY_LOOKUPS && isStray(id, now, graceMs)) {
+                    log.warn("Runner {} runs task {}, which ended here; killing it there", hostname, id);
+                    calls.add(() -> link.kill(node, id));
+                }
+                continue;
+            }
             if (t.status == TaskStatus.PENDING) {
                 // queued again after an unanswered start, but this runner had it after all: it runs here
                 transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = hostname);
@@ -468,6 +475,22 @@ final class ClusterState {
             }
         }
         return calls;
+    }
+
+    /** Stored rows looked up per heartbeat for reported tasks the Host does not hold (a bounded cost under the lock). */
+    private static final int MAX_STRAY_LOOKUPS = 16;
+
+    /**
+     * A task a Runner reports that should not run: finished here for longer than the grace period (shorter, it is a
+     * finished task whose outcome the Runner is still delivering), e.g. killed by a user while its node was away, then
+     * found again by a Runner that lost its state dir. It uses capacity the Host gives to other work, so it is killed.
+     * A task this Host does not know at all is left alone: it was started on the Runner by someone else (a direct
+     * /run, another Host), and this Host has no say over it.
+     */
+    private boolean isStray(long id, Instant now, long graceMs) {
+        TaskRecord stored = tasks.find(id).orElse(null);
+        return stored != null && stored.status.isFinal() && stored.status != TaskStatus.LOST && stored.completedAt != null
+                && Duration.between(stored.completedAt, now).toMillis() > graceMs;
     }
 
     /**

@@ -70,6 +70,7 @@ public final class HostServer implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jetty.host = config.network().hostBindIp();
             cfg.jetty.port = config.network().hostPort();
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new io.hakuriver.http.JsonErrorHandler()));
             activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> JettyConnectors.connectorFor(server, httpCfg, ch)));
             if (HostServer.class.getResource("/public/index.html") != null) {
                 cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });

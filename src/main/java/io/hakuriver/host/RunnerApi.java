@@ -8,6 +8,7 @@ import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.TaskStatus;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Body;
+import io.hakuriver.http.Ranges;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.Times;
 import io.javalin.http.Context;
@@ -56,15 +57,38 @@ final class RunnerApi {
         Long shares = b.integer("gpu_shares_per_gpu", false);
         String gpuError = oneLine(b.string("gpu_error", false));
         if (shares != null && (shares < 1 || shares > 64)) b.err("gpu_shares_per_gpu", "gpu_shares_per_gpu must be between 1 and 64", "value_error");
+        if (numa != null) checkTopology(b, numa);
         if (hostname != null && !NODE_NAME.matcher(hostname).matches()) b.err("hostname", "Invalid hostname '" + hostname + "'", "value_error");
         if (cores != null && (cores < 0 || cores > 100_000)) b.err("total_cores", "total_cores must be between 0 and 100000", "value_error");
-        if (ram != null && ram < 0) b.err("total_ram_bytes", "total_ram_bytes must be >= 0", "value_error");
+        Ranges.check(b, "total_ram_bytes", ram, 0, Ranges.MAX_MEMORY_BYTES);
         if (maxTasks != null && (maxTasks < 0 || maxTasks > 100_000)) b.err("max_tasks", "max_tasks must be between 0 and 100000", "value_error");
         if (url != null && !url.matches("^https?://[^\\s/]+(/.*)?$")) b.err("runner_url", "runner_url must be an http(s) URL", "value_error");
         b.check();
         core.register(new RegisterRequest(hostname, cores.intValue(), ram, url, numa, maxTasks == null ? null : maxTasks.intValue(),
                 gpus, shares == null ? null : shares.intValue(), gpuError));
         ctx.json(Map.of("message", "Runner " + hostname + " acknowledged."));
+    }
+
+    /** Zone ids, cores and memory of a registered topology: numbers the Host later adds up and compares. */
+    private static void checkTopology(Body b, Map<String, NumaNode> numa) {
+        for (var e : numa.entrySet()) {
+            String where = "numa_topology." + e.getKey();
+            if (!e.getKey().matches("\\d{1,4}") || Long.parseLong(e.getKey()) > Ranges.MAX_NUMA_ID) {
+                b.err("numa_topology", "NUMA node ids must be integers between 0 and " + Ranges.MAX_NUMA_ID + " (got '" + e.getKey() + "')", "value_error");
+                continue;
+            }
+            NumaNode z = e.getValue();
+            if (z == null) { b.err("numa_topology", where + " must be an object", "dict_type"); continue; }
+            Ranges.check(b, where + ".memory_bytes", z.memoryBytes(), 0, Ranges.MAX_MEMORY_BYTES);
+            if (z.cores() != null) {
+                for (Integer c : z.cores()) {
+                    if (c == null || c < 0 || c > Ranges.MAX_CORES) {
+                        b.err(where + ".cores", where + ".cores must be integers between 0 and " + Ranges.MAX_CORES, "value_error");
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     private void heartbeat(Context ctx) {
@@ -74,8 +98,14 @@ final class RunnerApi {
         List<Long> paused = b.has("paused_tasks") ? b.longs("paused_tasks") : null; // an original runner sends none
         List<KilledTask> killed = new ArrayList<>();
         if (b.has("killed_tasks")) {
-            for (var k : b.raw().get("killed_tasks")) {
-                if (k.isObject() && k.has("task_id")) killed.add(new KilledTask(k.get("task_id").asLong(), k.path("reason").asText("")));
+            var list = b.raw().get("killed_tasks");
+            if (!list.isArray()) b.err("killed_tasks", "Input should be a valid list", "list_type");
+            for (var k : list.isArray() ? list : Json.MAPPER.createArrayNode()) {
+                if (!k.isObject() || !k.has("task_id")) continue; // the original skips such entries too
+                Body kb = Body.of(k);
+                Long id = kb.integer("task_id", true);
+                if (id == null || id < 0) { b.err("killed_tasks", "task_id must be an integer between 0 and " + Long.MAX_VALUE, "int_type"); continue; }
+                killed.add(new KilledTask(id, k.path("reason").isTextual() ? k.get("reason").asText() : ""));
             }
         }
         Double cpu = b.number("cpu_percent");
@@ -84,6 +114,10 @@ final class RunnerApi {
         Long memTotal = b.integer("memory_total_bytes", false);
         List<GpuInfo> gpus = gpuInfo(b);
         String gpuError = oneLine(b.string("gpu_error", false));
+        if (cpu != null && cpu < 0) b.err("cpu_percent", "cpu_percent must be >= 0", "value_error");
+        if (memPct != null && (memPct < 0 || memPct > 100)) b.err("memory_percent", "memory_percent must be between 0 and 100", "value_error");
+        Ranges.check(b, "memory_used_bytes", memUsed, 0, Ranges.MAX_MEMORY_BYTES);
+        Ranges.check(b, "memory_total_bytes", memTotal, 0, Ranges.MAX_MEMORY_BYTES);
         b.check();
         core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null, gpus, gpuError));
         ctx.json(Map.of("message", "Heartbeat received"));
@@ -175,6 +209,7 @@ final class RunnerApi {
 
     private static HostCore.Update parseUpdate(Body b) {
         Long id = b.integer("task_id", true);
+        Ranges.check(b, "task_id", id, 0, Long.MAX_VALUE);
         String statusText = b.string("status", true);
         Long exit = b.integer("exit_code", false);
         String message = b.string("message", false);

@@ -66,7 +66,7 @@ public final class Body {
     public Double number(String f) {
         JsonNode v = root.get(f);
         if (v == null || v.isNull()) return null;
-        if (v.isNumber()) return v.asDouble();
+        if (v.isNumber() && Double.isFinite(v.asDouble())) return v.asDouble(); // 1e400 parses as infinity
         err(f, "Input should be a valid number", "float_type");
         return null;
     }
@@ -98,7 +98,7 @@ public final class Body {
         List<Long> out = new ArrayList<>();
         for (JsonNode e : v) {
             Long id = null;
-            if (e.isIntegralNumber() && e.canConvertToLong()) id = e.asLong();
+            if (e.isIntegralNumber() && e.canConvertToLong() && e.asLong() >= 0) id = e.asLong();
             else if (e.isTextual() && e.asText().matches("\\d{1,19}")) {
                 try { id = Long.parseLong(e.asText()); } catch (NumberFormatException tooBig) { id = null; }
             }

@@ -49,6 +49,7 @@ public final class RunnerAgent {
      */
     static final long START_QUEUE_BYTES = io.hakuriver.http.Limits.MAX_TASK_BODY_BYTES;
     private final StartQueue starts = new StartQueue(START_THREADS, START_QUEUE, START_QUEUE_BYTES);
+    private final DiskSpace disk;
 
     public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox, GpuMonitor gpus) {
         this.config = config;
@@ -56,6 +57,7 @@ public final class RunnerAgent {
         this.table = table;
         this.outbox = outbox;
         this.gpus = gpus;
+        this.disk = new DiskSpace(config);
     }
 
     public TaskTable table() { return table; }
@@ -140,6 +142,13 @@ public final class RunnerAgent {
             report(id, "killed", null, "Killed by host request before it started.", started);
             return;
         }
+        String full = disk.problem();
+        if (full != null) { // its output, working dir or exit status could not be written
+            table.remove(id);
+            report(id, "failed", null, full + ". The task was not started.", started);
+            log.warn("Task {} not started: {}", id, full);
+            return;
+        }
         ExecutionBackend backend = backends.forImage(spec.dockerImage());
         table.setState(id, State.SPAWNING);
         RunningTask task;
@@ -186,10 +195,14 @@ public final class RunnerAgent {
         } else if (o.succeeded()) {
             report(id, "completed", 0, null, started);
         } else {
-            report(id, "failed", o.exitCode(), o.message(), started);
+            String full = disk.problem();
+            report(id, "failed", o.exitCode(), full == null ? o.message() : join(o.message(), full
+                    + " (the task's writes there fail)."), started);
         }
         log.info("Task {} finished: exit={} oom={} {}", id, o.exitCode(), o.oomKilled(), o.message() == null ? "" : o.message());
     }
+
+    private static String join(String a, String b) { return a == null || a.isBlank() ? b : a + " " + b; }
 
     private void report(long id, String status, Integer exit, String message, String started) {
         boolean fin = !status.equals("running") && !status.equals("paused");
@@ -199,6 +212,8 @@ public final class RunnerAgent {
     public Reply kill(long id) {
         Entry e = table.get(id);
         if (e == null) {
+            // it ended here and its outcome is on its way: nothing to kill, and no second outcome to report
+            if (outbox.pendingTaskIds().contains(id)) return new Reply(Result.NOT_FOUND, "Task " + id + " already ended on this node.");
             cancelled.add(id); // a /run still in flight must not start it
             report(id, "killed", -9, "Kill requested by host, task not tracked by runner.", null);
             return new Reply(Result.NOT_FOUND, "Task " + id + " not found or not tracked.");
@@ -303,6 +318,8 @@ public final class RunnerAgent {
         }
         m.put("backends", bs);
         m.put("null_backend", backends.nullBackend().name());
+        m.put("disk", disk.health());
+        m.put("disk_problem", disk.problem()); // null while every directory has room
         return m;
     }
 

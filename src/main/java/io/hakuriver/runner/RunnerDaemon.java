@@ -9,6 +9,7 @@ import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
 import io.hakuriver.http.Body;
 import io.hakuriver.http.Limits;
+import io.hakuriver.http.Ranges;
 import io.hakuriver.runner.RunnerHttp.Response;
 import io.hakuriver.runner.exec.BackendRegistry;
 import io.hakuriver.systemd.SdNotify;
@@ -41,6 +42,7 @@ public final class RunnerDaemon implements AutoCloseable {
     private final UpdateOutbox outbox;
     private final RunnerAgent agent;
     private final RunnerHttp http;
+    private final RunPolicy policy;
     private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> Fatal.thread(r, "runner-loops"));
     private final AtomicBoolean registered = new AtomicBoolean();
     private final AtomicLong lastTick = new AtomicLong(System.nanoTime());
@@ -64,13 +66,19 @@ public final class RunnerDaemon implements AutoCloseable {
         RunnerAgent.ensureDir(config.sharedDir().resolve("shared_data"));
         RunnerAgent.ensureDir(config.sharedDir().resolve("task_outputs"));
         RunnerAgent.ensureDir(config.sharedDir().resolve("task_errors"));
+        // tasks under runner_user may pass through the state dir to their exit files, never list or read it
+        io.hakuriver.util.PrivatePaths.directory(config.runnerStateDir(), "rwx--x--x");
+        io.hakuriver.util.PrivatePaths.directory(config.runnerStateDir().resolve("outbox"), "rwx------");
         this.host = new HostLink(config);
         this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), (UpdateOutbox.Delivery) host::deliverAll);
         this.gpus = new GpuMonitor(new NvidiaSmi(config.gpu().nvidiaSmi(), NVIDIA_SMI_TIMEOUT));
         this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox, gpus);
         outbox.lingerWhileRunning(agent::liveCount);
+        this.policy = new RunPolicy(config, io.hakuriver.systemd.UnixUsers.isRoot(), facts.totalCores(), facts.totalRamBytes(), () -> numa(config));
+        Auth auth = new Auth(config.resolvedToken());
+        warnIfOpen(auth);
         this.http = new RunnerHttp(config.network().runnerBindIp(), config.network().runnerPort(),
-                new Auth(config.resolvedToken()), Limits.MAX_TASK_BODY_BYTES)
+                auth, Limits.MAX_TASK_BODY_BYTES)
                 .post("/run", this::run)
                 .post("/runs", this::runs)
                 .post("/kill", (body, n) -> control(body, "kill"))
@@ -78,6 +86,14 @@ public final class RunnerDaemon implements AutoCloseable {
                 .post("/resume", (body, n) -> control(body, "resume"))
                 .get("/health", (body, n) -> Response.ok(health()))
                 .get("/healthz", (body, n) -> Response.ok(healthz()));
+    }
+
+    private void warnIfOpen(Auth auth) {
+        String ip = config.network().runnerBindIp();
+        if (!auth.enabled() && !(ip.startsWith("127.") || ip.equals("::1") || ip.equals("localhost"))) {
+            log.warn("No [security] token is set and the Runner listens on {}: anyone who can reach port {} can run commands on this node. "
+                    + "Set a token (token_file or HAKURIVER_TOKEN) for any shared network.", ip, config.network().runnerPort());
+        }
     }
 
     static Map<String, NumaNode> numa(HakuConfig config) {
@@ -100,6 +116,10 @@ public final class RunnerDaemon implements AutoCloseable {
         String addressedTo = b.string("hostname", false); // sent by our Host, not by the original's
         List<Long> gpuIds = b.longs("required_gpus");
         for (long g : gpuIds) if (g > io.hakuriver.api.GpuIds.MAX_ID) b.err("required_gpus", "GPU ids are 0-" + io.hakuriver.api.GpuIds.MAX_ID, "value_error");
+        Ranges.check(b, "task_id", id, 1, Long.MAX_VALUE);
+        Ranges.check(b, "required_cores", cores, 0, Ranges.MAX_CORES);
+        Ranges.check(b, "required_memory_bytes", mem, 0, Ranges.MAX_MEMORY_BYTES);
+        Ranges.check(b, "target_numa_node_id", numa, 0, Ranges.MAX_NUMA_ID);
         b.check();
         if (addressedTo != null && !addressedTo.equals(name)) {
             return Response.error(421, "This runner is '" + name + "', not '" + addressedTo + "'");
@@ -108,6 +128,11 @@ public final class RunnerDaemon implements AutoCloseable {
         RunRequest r = new RunRequest(id, command, args, env, cores == null ? 0 : cores.intValue(), null, null, mem,
                 numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, addressedTo,
                 gpuIds.stream().map(Long::intValue).toList());
+        String refused = policy.refusal(r);
+        if (refused != null) {
+            log.warn("Refused task {}: {}", id, refused);
+            return Response.error(422, refused);
+        }
         RunnerAgent.Reply reply = agent.accept(r, bytes);
         return switch (reply.result()) {
             case CONFLICT -> Response.error(409, reply.message());
@@ -162,7 +187,10 @@ public final class RunnerDaemon implements AutoCloseable {
     private Response control(JsonNode json, String action) {
         Body b = Body.of(json);
         Long id = b.integer("task_id", false);
+        b.check();
         if (id == null || id == 0) throw ApiException.badRequest("Missing 'task_id' in request body.");
+        Ranges.check(b, "task_id", id, 1, Long.MAX_VALUE);
+        b.check();
         RunnerAgent.Reply r = switch (action) {
             case "kill" -> agent.kill(id);
             case "pause" -> agent.pause(id);

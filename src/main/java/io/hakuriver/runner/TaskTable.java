@@ -129,7 +129,10 @@ public final class TaskTable implements AutoCloseable {
     /** Rewrites the journal as one put per live task (to a temporary file, then an atomic rename). */
     private void compact() throws IOException {
         Path tmp = journal.resolveSibling("tasks.journal.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.deleteIfExists(tmp);
+        // owner-only: the state dir is traversable by task accounts (their exit files live below it)
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
              OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
             for (Entry e : entries.values()) os.write(line(Change.put(e)).array());
             os.flush();

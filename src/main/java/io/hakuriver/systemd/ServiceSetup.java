@@ -41,6 +41,23 @@ public final class ServiceSetup {
         return abs;
     }
 
+    /**
+     * A config written by root (hakuriver.init config writes 0600: it may hold the token) that a unit running as
+     * {@code user} could not read; null when it can.
+     */
+    static String unreadableBy(Path config, String user) {
+        try {
+            String owner = Files.getOwner(config).getName();
+            if (user == null || user.equals("root") || owner.equals(user)) return null;
+            var perms = Files.getPosixFilePermissions(config);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) return null;
+            return "Config file " + config + " belongs to " + owner + " and is not readable by others, but the unit runs as "
+                    + user + ": run 'sudo chown " + user + " " + config + "' (keep it mode 0600: it may hold the token).";
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
     public static Result prepare(Role role, Path config, Flags flags, Invoker inv) {
         Path abs = requireConfig(config);
         List<String> warnings = new ArrayList<>();
@@ -56,6 +73,8 @@ public final class ServiceSetup {
                         + " resolves against WorkingDirectory, not against this directory. Use an absolute path.");
             }
         }
+        String unreadable = unreadableBy(abs, inv.user());
+        if (unreadable != null) warnings.add(unreadable);
         Path workDir = cfg.sharedDir();
         if (!Files.isDirectory(workDir)) {
             warnings.add("WorkingDirectory " + workDir + " (paths.shared_dir) does not exist yet: create it before"

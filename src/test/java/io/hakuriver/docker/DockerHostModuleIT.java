@@ -139,7 +139,7 @@ class DockerHostModuleIT {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(detail(r)).contains("Invalid environment/container name '-rf'");
         r = call(app, "POST", "/docker/host/create", Map.of("image_name", "hakuriver-test/not-there:1", "container_name", fx.env("nopull")));
-        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.statusCode()).as("a missing image is the request's problem: 4xx, not 500").isEqualTo(404);
         assertThat(detail(r)).startsWith("Image 'hakuriver-test/not-there:1' is not available locally and could not be pulled")
                 .contains("docker import - hakuriver-test/not-there:1").doesNotContain("Unexpected error");
         r = call(downApp, "GET", "/docker/host/containers", null);

@@ -92,6 +92,23 @@ class HostCoreTest {
         assertThat(task(big2).assignedNode).isEqualTo("n1");
     }
 
+    @Test void aReportedTaskThatEndedHereIsKilledOnItsNodeOnceItsOutcomeCannotBeInFlightAnyMore() {
+        register("n1", 4);
+        String id = submit(1, null, 1).get(0);
+        accepted(id);
+        update(id, TaskStatus.RUNNING, null);
+        core.kill(Long.parseLong(id)); // e.g. killed while its node was away, then found again by a Runner without state
+        callsSent();
+        beat("n1", List.of(id), List.of());
+        assertThat(callsSent()).as("just ended: its outcome may still be on its way").isZero();
+        clock.advance(Duration.ofSeconds(4)); // past three heartbeats
+        beat("n1", List.of(id), List.of());
+        assertThat(callsSent()).as("a kill for the copy that still runs").isEqualTo(1);
+        beat("n1", List.of("4242424242"), List.of());
+        assertThat(callsSent()).as("a task this Host never had is not its to kill").isZero();
+        assertThat(status(id)).isEqualTo(TaskStatus.KILLED);
+    }
+
     @Test void twoTargetsOnOneNodeNeverOverbookIt() {
         register("n1", 4);
         List<String> ids = submit(3, null, 1, "n1", "n1");

@@ -56,4 +56,29 @@ class ServiceSetupTest {
         assertThat(ServiceSetup.listen("::1", 8000)).isEqualTo("[::1]:8000");
         assertThat(ServiceSetup.minimal(List.of(Path.of("/a"), Path.of("/a/b"), Path.of("/c")))).containsExactly(Path.of("/a"), Path.of("/c"));
     }
+
+    @Test
+    void aPrivateConfigOfAnotherAccountIsNamedWithTheChownThatFixesIt() throws Exception {
+        Path cfg = dir.resolve("config.toml");
+        Files.writeString(cfg, "");
+        Files.setPosixFilePermissions(cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String me = Files.getOwner(cfg).getName();
+        assertThat(ServiceSetup.unreadableBy(cfg, me)).isNull();
+        assertThat(ServiceSetup.unreadableBy(cfg, "someone-else")).contains("sudo chown someone-else " + cfg).contains("0600");
+        Files.setPosixFilePermissions(cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(ServiceSetup.unreadableBy(cfg, "someone-else")).isNull();
+    }
+
+    @Test
+    void theTokenIsNeverOnTheUnitsCommandLinesOrInTheirEnvironment() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Path cfg = dir.resolve("secret.toml");
+        Files.writeString(cfg, "[paths]\nshared_dir = \"" + shared + "\"\nlocal_temp_dir = \"" + dir + "\"\n[security]\ntoken = \"tok-8c1f2a\"\n");
+        var flags = new ServiceSetup.Flags(false, false, null, dir.resolve("env"), false, false, null, null);
+        for (Role role : Role.values()) {
+            var r = ServiceSetup.prepare(role, cfg, flags, inv());
+            String unit = role == Role.HOST ? UnitFileGenerator.hostService(r.options()) : UnitFileGenerator.runnerService(r.options());
+            assertThat(unit).as(role.name()).doesNotContain("tok-8c1f2a").contains("--config " + cfg);
+        }
+    }
 }

@@ -276,7 +276,7 @@ class SystemdE2EIT {
     void aNonRootRunnerUsesExactlyTheSudoRulesInitPrinted() throws Exception {
         ct.sh("""
                 set -e
-                cd /etc/hakuriver && cp config.toml runner-3.toml
+                cd /etc/hakuriver && cp config.toml runner-3.toml && chown haku:haku runner-3.toml
                 sed -i 's#^runner_port = .*#runner_port = 8003#; s#^name = ""#name = "node3"#; s#^runner_user = .*#runner_user = ""#' runner-3.toml
                 sed -i 's#^local_temp_dir = .*#local_temp_dir = "/srv/hakuriver/temp3"#' runner-3.toml
                 mkdir -p /srv/hakuriver/temp3 && chown haku:haku /srv/hakuriver/temp3

@@ -56,8 +56,11 @@ final class ExitLog {
 
     private Path current() { return dir.resolve(PREFIX + generation + SUFFIX); }
 
-    /** The log a task about to start writes to; {@link #release} it once its outcome is known. */
-    synchronized Path acquire() throws IOException {
+    /**
+     * The log a task about to start writes to; {@link #release} it once its outcome is known. {@code owner} (uid,
+     * gid; null = this process's account) is who the wrapper runs as: a new log is created 0600 for that account.
+     */
+    synchronized Path acquire(int[] owner) throws IOException {
         if (startedInGeneration >= TASKS_PER_FILE) {
             Path old = current();
             generation++;
@@ -66,9 +69,18 @@ final class ExitLog {
         }
         startedInGeneration++;
         Path p = current();
-        if (!Files.exists(p)) { Files.createDirectories(dir); Files.createFile(p); }
+        if (!Files.exists(p)) create(p, owner);
         holders.merge(p, 1, Integer::sum);
         return p;
+    }
+
+    /** Creates {@code p} 0600 for {@code owner} (null: this account) unless it exists. */
+    static void create(Path p, int[] owner) throws IOException {
+        Files.createDirectories(p.getParent());
+        if (Files.exists(p)) return;
+        if (owner == null) Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        else io.hakuriver.util.PrivatePaths.fileOwnedBy(p, owner[0], owner[1]);
     }
 
     /** A task re-attached after a restart still writes to {@code p}. */

@@ -1,7 +1,9 @@
 package io.hakuriver.runner.exec;
 
 import io.hakuriver.config.HakuConfig;
+import io.hakuriver.systemd.UnixUsers;
 import io.hakuriver.util.HostInfo;
+import io.hakuriver.util.PrivatePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ public final class ProcessBackend implements ExecutionBackend {
     private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
     /** $0 = exit log, $1 = task id, then the task's argv. Constant: no user data is ever part of this string. */
     static final String WRAPPER = "i=$1; shift; \"$@\"; s=$?; echo \"$i $s\" >> \"$0\"; exit $s";
+    /** Environment variable naming the Runner that started a plain-process task (with HAKURIVER_TASK_ID). */
+    static final String RUNNER_MARK = "HAKURIVER_RUNNER";
 
     private final HakuConfig config;
     private final ExitLog exits;
@@ -33,7 +37,10 @@ public final class ProcessBackend implements ExecutionBackend {
 
     public ProcessBackend(HakuConfig config) {
         this.config = config;
-        this.exits = new ExitLog(config.runnerStateDir().resolve("exit"));
+        Path exitDir = config.runnerStateDir().resolve("exit");
+        // traversable, not listable: a runner_user task appends to its exit log here and reads nothing else
+        PrivatePaths.directory(exitDir, "rwx--x--x");
+        this.exits = new ExitLog(exitDir);
     }
 
     @Override public String name() { return "process"; }
@@ -47,16 +54,25 @@ public final class ProcessBackend implements ExecutionBackend {
         if (HostInfo.isRoot() && runAs.isEmpty() && !config.runner().allowRootTasks()) {
             return failed(spec, "Refusing to run the task as root: set [environment] runner_user, or [runner] allow_root_tasks = true.");
         }
+        UnixUsers.Account user = null;
+        if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
+            user = UnixUsers.byName(runAs).orElse(null);
+            if (user == null) return failed(spec, "environment.runner_user '" + runAs + "' is not an account on this node (not in /etc/passwd)");
+        }
         Files.createDirectories(spec.workDir());
         Files.createDirectories(spec.stdoutFile().getParent());
         Files.createDirectories(spec.stderrFile().getParent());
+        String taskPath = spec.env().getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        Optional<String> program = ProgramLookup.resolve(spec.command(), taskPath, spec.workDir());
+        if (program.isEmpty()) return ProgramLookup.notFound(spec, name(), taskPath);
 
         List<String> argv = new ArrayList<>();
         if (hasSetsid) argv.add("setsid");
-        if (!runAs.isEmpty() && HostInfo.isRoot() && !runAs.equals("root")) {
-            argv.addAll(List.of("setpriv", "--reuid=" + runAs, "--regid=" + runAs, "--init-groups", "--"));
+        if (user != null) {
+            // numeric ids: the account's own primary group (a user name is not a group name, e.g. nobody/nogroup)
+            argv.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
         }
-        Path exitLog = exits.acquire();
+        Path exitLog = exits.acquire(user == null ? null : new int[] {user.uid(), user.gid()}); // the wrapper appends as that user
         argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitLog.toString(), String.valueOf(spec.taskId())));
         String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
         if (spec.numaNode() != null && onPath(numactl)) {
@@ -65,7 +81,7 @@ public final class ProcessBackend implements ExecutionBackend {
         } else if (spec.numaNode() != null) {
             log.warn("Task {} targets NUMA node {} but {} is not available: running unbound", spec.taskId(), spec.numaNode(), numactl);
         }
-        argv.add(spec.command());
+        argv.add(program.get());
         argv.addAll(spec.arguments());
 
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.workDir().toFile())
@@ -73,10 +89,11 @@ public final class ProcessBackend implements ExecutionBackend {
         Map<String, String> env = pb.environment();
         env.clear(); // never hand the Runner's environment (and its token) to tasks
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        env.put("HOME", runAs.isEmpty() ? System.getProperty("user.home") : "/tmp");
+        env.put("HOME", user == null ? System.getProperty("user.home") : user.home() == null || user.home().isBlank() ? "/" : user.home());
         env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
         env.putAll(spec.env());
         env.putAll(GpuEnvironment.bare(spec.gpus())); // after the task's own: it cannot widen them
+        env.put(RUNNER_MARK, config.runnerName()); // how a Runner that lost its state dir finds the task (discover)
         Process p;
         try {
             p = pb.start();
@@ -154,6 +171,46 @@ public final class ProcessBackend implements ExecutionBackend {
         if (p.exitValue() != 0 && live(h).isPresent() && !sig.equals("KILL")) {
             throw new IOException("kill -s " + sig + " failed: " + out.trim());
         }
+    }
+
+    /**
+     * Plain-process tasks of this Runner still on the node, found without the state dir (deleted, disk replaced):
+     * the wrapper of each task leads its own session and carries {@code HAKURIVER_RUNNER=<name>},
+     * {@code HAKURIVER_SHARED_DIR} and {@code HAKURIVER_TASK_ID} in its environment. Its exit file is created again
+     * for the task's account, so the exit status is still recorded.
+     */
+    @Override public java.util.Map<Long, String> discover(String runnerName) {
+        java.util.Map<Long, String> found = new java.util.HashMap<>();
+        // the name and the shared dir: a Runner of the same name in another cluster on this machine is not us
+        List<String> marks = List.of(RUNNER_MARK + "=" + runnerName, "HAKURIVER_SHARED_DIR=" + config.sharedDir());
+        for (ProcScan.Marked m : ProcScan.marked(marks)) {
+            if (hasSetsid && !m.sessionLeader()) continue; // a child of a task inherits its environment
+            if (found.containsKey(m.taskId()) && !m.sessionLeader()) continue;
+            Path exitFile = exitFileOf(m);
+            try {
+                if (ExitLog.isLog(exitFile)) ExitLog.create(exitFile, m.uid() == UnixUsers.currentUid() ? null : new int[] {m.uid(), m.gid()});
+                else if (!Files.exists(exitFile) && m.uid() != UnixUsers.currentUid()) PrivatePaths.fileOwnedBy(exitFile, m.uid(), m.gid());
+            } catch (IOException e) {
+                log.warn("Cannot prepare the exit file of found task {}: {}", m.taskId(), e.toString());
+            }
+            found.put(m.taskId(), m.pid() + ":" + m.startMillis() + ":" + exitFile);
+        }
+        return found;
+    }
+
+    /**
+     * Where a found task's wrapper will record its status: the log named on its command line
+     * ({@code sh -c WRAPPER <log> <id> …}), or the one-task exit file of a Runner version before the shared log.
+     */
+    private Path exitFileOf(ProcScan.Marked m) {
+        try {
+            String[] argv = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(m.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\0");
+            for (int i = 0; i + 2 < argv.length; i++) {
+                if (argv[i].equals("-c") && argv[i + 1].equals(WRAPPER) && ExitLog.isLog(Path.of(argv[i + 2]))) return Path.of(argv[i + 2]);
+            }
+        } catch (IOException | RuntimeException e) { /* gone meanwhile, or not readable: the older name */ }
+        return config.runnerStateDir().resolve("exit").resolve(m.taskId() + ".exit");
     }
 
     @Override public Optional<RunningTask> recover(long taskId, String handle) {

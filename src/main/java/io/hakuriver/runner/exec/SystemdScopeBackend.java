@@ -107,6 +107,9 @@ public class SystemdScopeBackend implements ExecutionBackend {
         if (user.uid() == 0 && config.environment().runnerUser().isBlank()) {
             log.warn("Task {} runs as root (runner.allow_root_tasks = true)", spec.taskId());
         }
+        Map<String, String> env = taskEnv(spec, user);
+        Optional<String> program = ProgramLookup.resolve(spec.command(), env.get("PATH"), spec.workDir());
+        if (program.isEmpty()) return ProgramLookup.notFound(spec, name(), env.get("PATH"));
         Files.createDirectories(exitDir);
         Path exitFile = exitDir.resolve(spec.taskId() + ".exit");
         Files.deleteIfExists(exitFile);
@@ -119,11 +122,11 @@ public class SystemdScopeBackend implements ExecutionBackend {
             String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
             taskArgv.addAll(List.of(numactl, "--cpunodebind=" + spec.numaNode(), "--membind=" + spec.numaNode(), "--"));
         }
-        taskArgv.add(spec.command());
+        taskArgv.add(program.get()); // an absolute path: the wrapper's shell never runs a builtin of that name
         taskArgv.addAll(spec.arguments());
 
         List<String> argv = commands.launch(new ScopeCommands.Launch(spec.taskId(), spec.cores(), spec.memoryBytes(),
-                taskEnv(spec, user), user.uid(), user.gid(), exitFile, taskArgv,
+                env, user.uid(), user.gid(), exitFile, taskArgv,
                 spec.gpus().stream().map(AssignedGpu::devicePath).toList()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
