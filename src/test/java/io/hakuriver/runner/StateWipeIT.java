@@ -58,8 +58,12 @@ class StateWipeIT {
         assertThat(Files.exists(state)).isFalse();
         c.startRunner("n1");
 
-        JsonNode health = new io.hakuriver.client.HostClient(c.runner("n1").url(), "").get("/health");
-        assertThat(health.get("running").toString()).as("found by the new Runner process").contains(a).contains(k);
+        // the Runner answers HTTP while it is still looking for its tasks (it registers only once it has looked)
+        var runnerApi = new io.hakuriver.client.HostClient(c.runner("n1").url(), "");
+        Cluster.await(Duration.ofSeconds(30), "both tasks found by the new Runner process", () -> {
+            String running = runnerApi.get("/health").get("running").toString();
+            return running.contains(a) && running.contains(k);
+        });
         assertThat(Files.readString(c.dir.resolve("runner-n1.log"))).contains("Adopted task " + a).contains("Adopted task " + k);
         // the node is full: a new one-core task waits, through more heartbeats than it takes to declare a task lost
         String b = submit(1, "echo B");
