@@ -164,7 +164,29 @@ class HostileCorpusIT {
                 p("POST", "/kill", "{}", 400), p("POST", "/kill", "{\"task_id\": -1}", 422), p("POST", "/kill", "{\"task_id\": 1e300}", 422),
                 p("POST", "/kill", "{\"task_id\": \"x\"}", 422), p("POST", "/kill", "{", 400),
                 p("POST", "/pause", "{\"task_id\": 99999999999999999999}", 422), p("POST", "/resume", "{\"task_id\": -7}", 422),
-                p("POST", "/pause", "{\"task_id\": 5}", 404), p("GET", "/kill", null, 405));
+                p("POST", "/pause", "{\"task_id\": 5}", 404), p("GET", "/kill", null, 405),
+                // batched starts: what is wrong with the batch itself is one 4xx with a detail
+                p("POST", "/runs", "{", 400), p("POST", "/runs", "{}", 422), p("POST", "/runs", "[]", 422),
+                p("POST", "/runs", "{\"tasks\": \"x\"}", 422), p("POST", "/runs", "{\"tasks\": []}", 422),
+                p("POST", "/runs", "{\"tasks\": [" + ("{\"task_id\": 1, " + t + "},").repeat(256) + "{\"task_id\": 2, " + t + "}]}", 422),
+                p("GET", "/runs", null, 405));
+    }
+
+    /** Hostile starts inside a /runs batch: each gets the 4xx /run would give it, and none runs. */
+    private void hostileBatch(String runnerUrl) throws Exception {
+        String t = touch();
+        List<String> items = List.of("{\"task_id\": 0, " + t + "}", "{\"task_id\": -1, " + t + "}", "{\"task_id\": 1e300, " + t + "}",
+                "{\"task_id\": 78, " + t + ", \"required_cores\": 100000}", "{\"task_id\": 79, " + t + ", \"env_vars\": {\"A\": 1}}",
+                "{\"task_id\": 80, " + t + ", \"hostname\": \"other\"}", "{\"task_id\": 81}", "\"x\"", "17",
+                "{\"task_id\": 82, " + t + ", \"docker_image_name\": \"hakuriver/x:base\", \"docker_privileged\": true}");
+        HttpResponse<String> r = send(runnerUrl, p("POST", "/runs", "{\"tasks\": [" + String.join(",", items) + "]}", 200));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode results = Json.tree(r.body()).get("results");
+        assertThat(results).hasSize(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            assertThat(results.get(i).get("status").asInt() / 100).as("%s -> %s", items.get(i), results.get(i)).isEqualTo(4);
+            assertThat(results.get(i).path("body").has("detail")).as("%s", results.get(i)).isTrue();
+        }
     }
 
     private HttpResponse<String> send(String base, Probe pr) throws Exception {
@@ -217,6 +239,7 @@ class HostileCorpusIT {
         run(c.hostUrl(), hostCorpus());
         run(c.hostUrl() + "/api", hostCorpus());
         run(c.runner("n1").url(), runnerCorpus());
+        hostileBatch(c.runner("n1").url());
         assertNothingRan(0);
         // no token and the default bind address 0.0.0.0: the Runner says so, as the Host does for its own
         assertThat(Files.readString(c.dir.resolve("runner-n1.log")))
