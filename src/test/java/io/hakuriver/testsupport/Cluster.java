@@ -19,15 +19,26 @@ import java.util.function.Predicate;
 /**
  * A real cluster for integration tests: the Host and each Runner are separate JVM processes started from the shaded
  * jar, talking HTTP on loopback, with their own TOML config files, a shared dir and SQLite file under {@code dir}.
- * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails).
+ * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails). With {@link #useStore}
+ * POSTGRESQL (see {@link OnPostgres}) the Host keeps its state in a fresh database on the tests' PostgreSQL instead.
  */
 public final class Cluster implements AutoCloseable {
     /** Flags of the CLI processes tests run (the daemons get the production ones, see FLAGS). */
     private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /** Where the Host keeps its state. */
+    public enum Store { SQLITE, POSTGRESQL }
+    private static volatile Store store = Store.SQLITE;
+
+    /** Clusters started from now on use {@code s} (a test class's extension sets it and puts SQLite back after). */
+    public static void useStore(Store s) { store = s; }
+    public static Store store() { return store; }
+
     public final Path dir;
     public final int hostPort;
+    /** The PostgreSQL url of this cluster's database; null on SQLite. */
+    public final String dbUrl;
     private final String token;
     private final String extraHostToml;
     private Process host;
@@ -49,6 +60,13 @@ public final class Cluster implements AutoCloseable {
         this.hostPort = freePort();
         this.token = token == null ? "" : token;
         this.extraHostToml = extraHostToml == null ? "" : extraHostToml;
+        try {
+            this.dbUrl = store == Store.POSTGRESQL ? Postgres.get().newDatabase() : null;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot make a PostgreSQL database: " + e, e);
+        }
         Files.createDirectories(this.dir.resolve("shared"));
         Files.writeString(hostConfig(), baseToml() + this.extraHostToml);
     }
@@ -80,18 +98,36 @@ public final class Cluster implements AutoCloseable {
             local_temp_dir = "%s"
             [database]
             db_file = "%s"
+            %s
             [timing]
             heartbeat_interval = 1
             heartbeat_timeout_factor = 8
             cleanup_check_interval = 1
             [security]
             token = "%s"
-            """.formatted(hostPort, dir.resolve("shared"), dir.resolve("temp-host"), dir.resolve("db/cluster.db"), token);
+            """.formatted(hostPort, dir.resolve("shared"), dir.resolve("temp-host"), dir.resolve("db/cluster.db"), databaseToml(), token);
+    }
+
+    private String databaseToml() {
+        if (dbUrl == null) return "";
+        try {
+            return "url = \"" + dbUrl + "\"\npassword_file = \"" + Postgres.get().passwordFile + "\"\nlease = 4";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void startHost() throws Exception {
         host = spawn("host", hostConfig(), dir.resolve("host.log"));
         awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
+        checkStore(hostUrl());
+    }
+
+    /** The Host really keeps its state where this cluster says (a PostgreSQL run that fell back to SQLite proves nothing). */
+    private void checkStore(String url) {
+        String db = new HostClient(url, token).get("/healthz").path("database").asText();
+        String want = dbUrl == null ? "sqlite" : "postgresql";
+        if (!want.equals(db)) throw new AssertionError("the Host at " + url + " uses " + db + ", not " + want);
     }
 
     /** Sends a signal by name (STOP, CONT, KILL…) to a process of this cluster. */
