@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** hakuriver.host: the Host daemon. SIGTERM/SIGINT stop it cleanly with exit status 0. */
-@Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Run the HakuRiver Host (HTTP API, SQLite state, scheduler, dashboard).")
+@Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, subcommands = MigrateCommand.class,
+        description = "Run the HakuRiver Host (HTTP API, SQLite or PostgreSQL state, scheduler, dashboard).")
 public class HostCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
