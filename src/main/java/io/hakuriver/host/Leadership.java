@@ -13,9 +13,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Which of the Hosts on one PostgreSQL leads. A Host waits as the standby until it gets the lease, then renews it
  * every third of the lease on its own connection (never behind the state lock). It steps down for good when a
- * renewal finds another holder, or when it could not renew for a whole lease (it lost the database, or it was
- * frozen): from that moment the database refuses its commits, and {@code onLost} ends the process, whose service
- * manager starts it again as the standby.
+ * renewal or a commit finds another holder (it was frozen past the lease and the standby took over), or when it
+ * could not reach the database for a whole lease: from that moment it commits nothing, and {@code onLost} ends
+ * the process, whose service manager starts it again as the standby.
  */
 public final class Leadership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Leadership.class);
@@ -79,9 +79,8 @@ public final class Leadership implements AutoCloseable {
         } catch (Exception e) {
             // the lease may still be ours: try again until it has run out (renew() then steps down without asking)
             log.warn("Could not renew the leadership ({}); stepping down if that lasts for the whole lease", e.getMessage());
-            if (lease.expiredLocally()) {
-                try { lease.renew(); } catch (Exception ignored) { }
-            }
+            // cut off from the database for a whole lease: a standby may lead by now, and Runners must go to it
+            if (lease.expiredLocally()) lease.stepDown("could not reach the database for a whole lease");
         }
     }
 

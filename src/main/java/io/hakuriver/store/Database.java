@@ -119,7 +119,7 @@ public final class Database implements AutoCloseable {
     /** The configured database: PostgreSQL when {@code [database] url} is set, else SQLite at db_file. */
     public static Database open(io.hakuriver.config.HakuConfig cfg) {
         if (!cfg.database().postgres()) return new Database(cfg.dbFile());
-        return postgres(PostgresTarget.parse(cfg.database().url(), cfg.database().passwordFile(), System.getenv()));
+        return postgres(PostgresTarget.parse(cfg.database().url(), cfg.database().passwordFile(), System.getenv()).forHost(cfg.advertisedUrl()));
     }
 
     public static Database postgres(PostgresTarget t) {

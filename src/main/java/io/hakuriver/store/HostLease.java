@@ -11,7 +11,8 @@ import java.sql.Statement;
  * the database's clock. A Host leads while it renews the lease; another takes it only once it expired, and raises the
  * epoch. Every commit of the leader confirms, inside its transaction and with the row locked, that the epoch is
  * still its own ({@link #confirm}): a takeover waits for that lock, so a commit is either before the takeover or
- * refused. A leader that was frozen (SIGSTOP, swap) past its lease finds another epoch and commits nothing.
+ * refused. A leader that was frozen (SIGSTOP, swap) past its lease while a standby took over finds another epoch
+ * and commits nothing; one that nobody replaced meanwhile goes on.
  *
  * <p>A lease row rather than an advisory lock: a frozen process keeps its session (and its advisory locks) open,
  * so a lock alone would keep the standby out for as long as the leader is frozen.
@@ -79,10 +80,13 @@ public final class HostLease {
         }
     }
 
-    /** Extends the lease; false (and the lease is lost for good) when another Host took it meanwhile. */
+    /**
+     * Extends the lease; false (and the lease is lost for good) when another Host took it meanwhile. A renewal that
+     * comes late (this process was frozen) but finds the epoch unchanged still leads: nobody took over, so nobody
+     * else wrote, and any takeover from now on raises the epoch and locks this Host's commits out.
+     */
     public synchronized boolean renew() throws SQLException {
         if (!held()) return false;
-        if (expiredLocally()) { markLost("not renewed for longer than the lease"); return false; }
         long started = System.nanoTime();
         try (PreparedStatement ps = conn().prepareStatement("UPDATE host_lease SET expires_ms = " + NOW_MS
                 + " + ? WHERE id = 1 AND holder = ? AND epoch = ?")) {
@@ -104,9 +108,8 @@ public final class HostLease {
      */
     public void confirm(Connection writer) throws SQLException {
         if (!held()) throw new LeaseLost(holder);
-        if (expiredLocally()) { markLost("not renewed for longer than the lease"); throw new LeaseLost(holder); }
-        try (PreparedStatement ps = writer.prepareStatement("SELECT holder, epoch FROM host_lease WHERE id = 1 AND expires_ms > "
-                + NOW_MS + " FOR SHARE")) {
+        // the epoch decides, not the expiry: a takeover raises it, and waits for this row lock to do so
+        try (PreparedStatement ps = writer.prepareStatement("SELECT holder, epoch FROM host_lease WHERE id = 1 FOR SHARE")) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && holder.equals(rs.getString(1)) && rs.getLong(2) == epoch) return;
             }
@@ -135,6 +138,9 @@ public final class HostLease {
             return rs.next() ? new Holder(rs.getString(1), rs.getLong(2), rs.getLong(3)) : new Holder("", 0, 0);
         }
     }
+
+    /** Gives up the leadership without asking the database (it could not be reached for a whole lease). */
+    public void stepDown(String why) { markLost(why); }
 
     private void markLost(String why) {
         if (lost) return;

@@ -18,13 +18,18 @@ public final class PostgresTarget {
     private final String user;
     private final String password;
     private final String shown;
+    private final String host;
 
-    private PostgresTarget(String jdbcUrl, String user, String password, String shown) {
+    private PostgresTarget(String jdbcUrl, String user, String password, String shown, String host) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.shown = shown;
+        this.host = host;
     }
+
+    /** The same target, its connections named after this Host in pg_stat_activity (which of two Hosts is which). */
+    public PostgresTarget forHost(String hostUrl) { return new PostgresTarget(jdbcUrl, user, password, shown, hostUrl); }
 
     public static PostgresTarget parse(String url, String passwordFile, Map<String, String> env) {
         URI u;
@@ -49,7 +54,7 @@ public final class PostgresTarget {
         int port = u.getPort() < 0 ? 5432 : u.getPort();
         String where = "//" + u.getHost() + ":" + port + u.getRawPath();
         String jdbc = "jdbc:postgresql:" + where + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-        return new PostgresTarget(jdbc, user, password(passwordFile, env), "postgresql://" + user + "@" + where.substring(2));
+        return new PostgresTarget(jdbc, user, password(passwordFile, env), "postgresql://" + user + "@" + where.substring(2), "");
     }
 
     private static String password(String file, Map<String, String> env) {
@@ -73,7 +78,7 @@ public final class PostgresTarget {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
-        p.setProperty("ApplicationName", "hakuriver-host " + role);
+        p.setProperty("ApplicationName", ("hakuriver-host " + role + " " + host).strip());
         p.setProperty("connectTimeout", "5");
         p.setProperty("socketTimeout", "60"); // a database that stops answering ends the call instead of hanging the Host
         p.setProperty("tcpKeepAlive", "true");
