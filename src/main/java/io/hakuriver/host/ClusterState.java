@@ -155,6 +155,7 @@ final class ClusterState {
     /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
+        db.commitNow(); // stored before it is answered, and nothing enters memory when that fails
         for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); heldBytes += t.footprint(); }
     }
 

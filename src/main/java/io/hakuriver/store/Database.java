@@ -170,7 +170,6 @@ public final class Database implements AutoCloseable {
             if (dialect == Dialect.POSTGRESQL && !inTransaction && conn.isClosed()) {
                 log.warn("Connection to {} was lost; connecting again", name);
                 conn = opener.call();
-                limitIdleTransactions();
             }
         } catch (SQLException e) {
             throw new StoreException("reconnecting", e);
@@ -181,20 +180,22 @@ public final class Database implements AutoCloseable {
     }
 
     /** Makes every later commit confirm that this Host still holds {@code lease}. */
-    public void fenceWith(HostLease lease) {
-        this.lease = lease;
-        try { limitIdleTransactions(); } catch (SQLException e) { throw new StoreException("setting up the fence", e); }
-    }
+    public void fenceWith(HostLease lease) { this.lease = lease; }
 
     /**
-     * A leader frozen inside a transaction keeps the lease row locked: the database ends such a session after the
-     * lease, so a standby's takeover waits at most that long (and the frozen leader's commit fails).
+     * Inside {@link #inTransaction}: commits what was written so far (confirming the lease first) and goes on in a
+     * new transaction. A submit calls it before its tasks enter memory, so a failed commit leaves nothing behind.
      */
-    private void limitIdleTransactions() throws SQLException {
-        HostLease l = lease;
-        if (l == null) return;
-        try (Statement st = conn.createStatement()) {
-            st.execute("SET idle_in_transaction_session_timeout = " + l.leaseMillis());
+    public void commitNow() {
+        if (!inTransaction) return;
+        try {
+            HostLease l = lease;
+            if (l != null && wrote) l.confirm(conn);
+            conn.commit();
+            wrote = false;
+        } catch (SQLException e) {
+            rollback(conn);
+            throw new StoreException("committing", e);
         }
     }
 

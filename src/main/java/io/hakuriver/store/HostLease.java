@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The leadership of Hosts that share one PostgreSQL: a lease row (host_lease, id 1) with holder, epoch and expiry on
@@ -66,6 +67,11 @@ public final class HostLease {
     /** Takes the lease when nobody holds a live one; true when this Host now leads. */
     public synchronized boolean tryAcquire() throws SQLException {
         if (lost) return false;
+        Holder h = current();
+        if (h.remainingMs() > 0) return false;
+        // a leader frozen inside a transaction holds row locks (the lease row's too, between confirm and commit):
+        // its sessions are ended first, so the takeover does not wait for it to wake up
+        if (!h.holder().isEmpty() && !h.holder().equals(holder)) endSessionsOf(h.holder());
         long started = System.nanoTime();
         try (PreparedStatement ps = conn().prepareStatement("UPDATE host_lease SET holder = ?, epoch = epoch + 1, expires_ms = "
                 + NOW_MS + " + ? WHERE id = 1 AND expires_ms < " + NOW_MS + " RETURNING epoch")) {
@@ -77,6 +83,14 @@ public final class HostLease {
                 renewedAt = started;
                 return true;
             }
+        }
+    }
+
+    private void endSessionsOf(String oldHolder) throws SQLException {
+        try (PreparedStatement ps = conn().prepareStatement("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name IN (LEFT(?, 63), LEFT(?, 63), LEFT(?, 63))")) {
+            for (int i = 0; i < 3; i++) ps.setString(i + 1, "hakuriver-host " + List.of("writer", "reader", "lease").get(i) + " " + oldHolder);
+            ps.executeQuery().close();
         }
     }
 
