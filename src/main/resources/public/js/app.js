@@ -119,10 +119,22 @@ window.addEventListener('hakuriver:online', () => {
   if (conn.className !== 'conn up') { conn.className = 'conn up'; conn.textContent = 'connected'; conn.title = ''; }
 });
 
+// Two Hosts on PostgreSQL: say which one leads (a standby sends browsers to the leader, so this is the leader).
+function showLeader(hz) {
+  const el = document.getElementById('leader-state');
+  if (!hz.leader) { el.hidden = true; return; }
+  el.textContent = hz.role === 'leader' ? `leader: ${hz.leader}` : `standby; leader: ${hz.leader}`;
+  el.hidden = false;
+}
+
 async function start() {
   try {
     const res = await fetch('/api/healthz', { headers: { Accept: 'application/json' } });
-    if (res.ok) authRequired = Boolean((await res.json()).auth_required);
+    if (res.ok) {
+      const hz = await res.json();
+      authRequired = Boolean(hz.auth_required);
+      showLeader(hz);
+    }
   } catch { /* the first page poll reports the Host as unreachable */ }
   showAuth();
   if (authRequired && !getToken()) showBanner('This cluster requires a token: enter it at the top right.');

@@ -4,6 +4,11 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.DockerHostModule;
 import io.hakuriver.docker.MountPolicy;
 import io.hakuriver.host.HostServer;
+import io.hakuriver.host.Leadership;
+import io.hakuriver.host.StandbyServer;
+import io.hakuriver.store.Database;
+import io.hakuriver.store.Dialect;
+import io.hakuriver.util.StopSignals;
 
 import java.util.List;
 
@@ -13,5 +18,28 @@ final class HostAssembly {
 
     static HostServer create(HakuConfig cfg) {
         return new HostServer(cfg, List.of(new DockerHostModule(cfg)), mounts -> MountPolicy.validate(mounts, cfg.docker()));
+    }
+
+    /**
+     * The Host on the configured database. On PostgreSQL it first becomes the leader: while another Host leads it
+     * answers as the standby ({@link StandbyServer}) and waits. Returns null when a stop came before it led.
+     * Losing the leadership later triggers {@code signals} (the process then ends with a failure status).
+     */
+    static HostServer create(HakuConfig cfg, StopSignals signals, Runnable onLost) throws InterruptedException {
+        Database db = Database.open(cfg);
+        Leadership lead = null;
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            lead = new Leadership(db, cfg.advertisedUrl(), cfg.database().lease(), onLost);
+            StandbyServer[] standby = new StandbyServer[1];
+            Leadership l = lead;
+            boolean leads;
+            try {
+                leads = lead.awaitLeadership(signals::stopped, () -> standby[0] = new StandbyServer(cfg, l).start());
+            } finally {
+                if (standby[0] != null) standby[0].close();
+            }
+            if (!leads) { lead.close(); db.close(); return null; }
+        }
+        return new HostServer(cfg, db, lead, List.of(new DockerHostModule(cfg)), mounts -> MountPolicy.validate(mounts, cfg.docker()));
     }
 }

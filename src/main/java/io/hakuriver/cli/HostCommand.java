@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** hakuriver.host: the Host daemon. SIGTERM/SIGINT stop it cleanly with exit status 0. */
-@Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Run the HakuRiver Host (HTTP API, SQLite state, scheduler, dashboard).")
+@Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, subcommands = MigrateCommand.class,
+        description = "Run the HakuRiver Host (HTTP API, SQLite or PostgreSQL state, scheduler, dashboard).")
 public class HostCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
@@ -24,20 +24,26 @@ public class HostCommand implements Callable<Integer> {
         io.hakuriver.util.LogFiles.attach(cfg.paths().hostLogFile(), null);
         io.hakuriver.util.LogFiles.warnRelative(cfg, true);
         io.hakuriver.config.SecretFiles.problems(cfg).forEach(org.slf4j.LoggerFactory.getLogger(getClass())::warn);
-        Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-host.service"),
-                List.of(cfg.dbFile().getParent(), cfg.taskOutputsDir(), cfg.taskErrorsDir()));
+        List<java.nio.file.Path> dirs = cfg.database().postgres() ? List.of(cfg.taskOutputsDir(), cfg.taskErrorsDir())
+                : List.of(cfg.dbFile().getParent(), cfg.taskOutputsDir(), cfg.taskErrorsDir());
+        Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-host.service"), dirs);
         if (unwritable.isPresent()) {
             System.err.println("Error: the Host could not start: " + unwritable.get());
             return ExitCodes.USAGE; // a configuration problem: restarting cannot fix it
         }
         HostServer server;
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            server = HostAssembly.create(cfg).start();
+            server = HostAssembly.create(cfg, signals, () -> { lost.set(true); signals.trigger("Leadership lost"); });
+            if (server == null) { System.out.println("Stopped while standby."); return ExitCodes.OK; }
+            server.start();
         } catch (RuntimeException e) {
             System.err.println("Error: the Host could not start: " + rootMessage(e));
             return ExitCodes.FAILURE;
         }
-        return serveUntilStopped(signals, server::close, "Host");
+        int code = serveUntilStopped(signals, server::close, "Host");
+        // a failure status: the service manager starts it again, and it waits as the standby
+        return lost.get() ? ExitCodes.FAILURE : code;
     }
 
     /** Waits for SIGTERM/SIGINT, closes, and reports a clean stop (exit 0). */

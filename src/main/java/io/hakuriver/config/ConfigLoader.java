@@ -170,10 +170,11 @@ public final class ConfigLoader {
         HakuConfig cfg = new HakuConfig(
             new HakuConfig.Network(str(v, "network.host_bind_ip"), port(v, "network.host_port", sources),
                 str(v, "network.host_reachable_address"), str(v, "network.runner_address"),
-                port(v, "network.runner_port", sources), str(v, "network.runner_bind_ip")),
+                port(v, "network.runner_port", sources), str(v, "network.runner_bind_ip"), str(v, "network.host_advertise_address")),
             new HakuConfig.Paths(str(v, "paths.shared_dir"), str(v, "paths.local_temp_dir"), str(v, "paths.numactl_path"),
                 str(v, "paths.host_log_file"), str(v, "paths.runner_log_file")),
-            new HakuConfig.Database(str(v, "database.db_file")),
+            new HakuConfig.Database(str(v, "database.db_file"), str(v, "database.url"), str(v, "database.password_file"),
+                bounded(v, "database.lease", 2, 3600, sources)),
             new HakuConfig.Timing(positive(v, "timing.heartbeat_interval", sources), positive(v, "timing.heartbeat_timeout_factor", sources),
                 positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources),
                 positive(v, "timing.dispatch_window", sources)),

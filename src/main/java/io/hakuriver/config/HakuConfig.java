@@ -12,10 +12,16 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
                          Gpu gpu, List<Path> sources) {
 
     public record Network(String hostBindIp, int hostPort, String hostReachableAddress,
-                          String runnerAddress, int runnerPort, String runnerBindIp) {}
+                          String runnerAddress, int runnerPort, String runnerBindIp, String hostAdvertiseAddress) {}
     public record Paths(String sharedDir, String localTempDir, String numactlPath,
                         String hostLogFile, String runnerLogFile) {}
-    public record Database(String dbFile) {}
+    /**
+     * {@code url} empty: SQLite at {@code dbFile}. Otherwise PostgreSQL; its password comes from HAKURIVER_DB_PASSWORD
+     * or {@code passwordFile}, never from the config text. {@code lease}: seconds of leadership without renewal.
+     */
+    public record Database(String dbFile, String url, String passwordFile, int lease) {
+        public boolean postgres() { return url != null && !url.isBlank(); }
+    }
     public record Timing(int heartbeatInterval, int heartbeatTimeoutFactor, int cleanupCheckInterval,
                          int resourceCheckInterval, int dispatchWindow) {}
     public record Environment(String runnerUser) {}
@@ -38,8 +44,30 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
      */
     public record Gpu(String nvidiaSmi, int sharesPerGpu) {}
 
-    public String hostUrl() {
-        return "http://" + network.hostReachableAddress() + ":" + network.hostPort();
+    /** The first Host's URL (the only one unless host_reachable_address lists a standby). */
+    public String hostUrl() { return hostUrls().get(0); }
+
+    /**
+     * Every Host runners and clients may reach: host_reachable_address split at commas, each entry with host_port
+     * unless it carries its own ":port" (two Hosts on one machine). The leader among them is found by asking.
+     */
+    public List<String> hostUrls() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String a : network.hostReachableAddress().split(",")) {
+            a = a.trim();
+            if (a.isEmpty()) continue;
+            if (a.matches("(\\[.*]|[^:]+):\\d+")) out.add("http://" + a);                    // name:port, [v6]:port
+            else out.add("http://" + (a.contains(":") && !a.startsWith("[") ? "[" + a + "]" : a) + ":" + network.hostPort());
+        }
+        if (out.isEmpty()) out.add("http://127.0.0.1:" + network.hostPort());
+        return List.copyOf(out);
+    }
+
+    /** This Host's own URL as others reach it: what /healthz and the standby name as the leader. */
+    public String advertisedUrl() {
+        String a = network.hostAdvertiseAddress() == null ? "" : network.hostAdvertiseAddress().trim();
+        if (a.isEmpty()) return "http://" + io.hakuriver.util.HostInfo.hostname() + ":" + network.hostPort();
+        return a.startsWith("http://") || a.startsWith("https://") ? a : "http://" + (a.contains(":") ? a : a + ":" + network.hostPort());
     }
 
     public Path sharedDir() { return Path.of(paths.sharedDir()).toAbsolutePath().normalize(); }

@@ -155,6 +155,7 @@ final class ClusterState {
     /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
+        db.commitNow(); // stored before it is answered, and nothing enters memory when that fails
         for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); heldBytes += t.footprint(); }
     }
 
@@ -179,7 +180,8 @@ final class ClusterState {
         touched = new LinkedHashMap<>();
         try {
             return db.inTransaction(work);
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
+            // rolled back (a failed write, a refused request after a write, a lost lease): memory is ahead of the disk
             dirty.putAll(touched);
             throw e;
         } finally {
@@ -189,6 +191,7 @@ final class ClusterState {
 
     /** Writes rows whose earlier write failed (the disk was full for a moment). Returns how many are still unwritten. */
     int flushDirty() {
+        if (dirty.isEmpty()) return 0;
         for (TaskRecord t : new ArrayList<>(dirty.values())) {
             try { tasks.save(t); dirty.remove(t.taskId); }
             catch (StoreException e) { log.warn("database still failing ({} rows waiting): {}", dirty.size(), e.getMessage()); break; }

@@ -69,8 +69,12 @@ public final class HostCore {
         List<Runnable> calls = new ArrayList<>();
         T result;
         synchronized (db.lock()) {
-            result = change.apply(calls);
-            calls.addAll(state.batch(state::schedule)); // every assignment of this round in one commit
+            // the change and the assignments it allows in one commit (on PostgreSQL the commit also confirms the lease)
+            result = state.batch(() -> {
+                T r = change.apply(calls);
+                calls.addAll(state.schedule());
+                return r;
+            });
         }
         if (!calls.isEmpty()) sender.accept(calls);
         link.flush();
@@ -481,7 +485,7 @@ public final class HostCore {
     /** After the HTTP server is up: send /run again for tasks that were assigning when the Host stopped. */
     void resumeAssigning() {
         List<Runnable> calls;
-        synchronized (db.lock()) { calls = state.resumeAssigning(); }
+        synchronized (db.lock()) { calls = state.batch(state::resumeAssigning); }
         if (!calls.isEmpty()) sender.accept(calls);
         link.flush();
     }

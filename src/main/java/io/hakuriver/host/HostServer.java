@@ -47,16 +47,43 @@ public final class HostServer implements AutoCloseable {
     private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "host-loops"); t.setDaemon(true); return t; });
     private final AtomicLong lastLoopTick = new AtomicLong(System.nanoTime());
+    private final Leadership leadership;
+    private final String databaseName;
+
+    /** /healthz says which Host leads and on which database (the dashboard shows it). */
+    private static HostModule roleInfo(Database db, Leadership leadership) {
+        return new HostModule() {
+            @Override public void register(RouteRegistry routes) { }
+            @Override public Map<String, Object> healthInfo() {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("role", "leader");
+                m.put("leader", leadership == null ? null : leadership.self());
+                m.put("database", db.dialect().name().toLowerCase());
+                return m;
+            }
+        };
+    }
 
     /**
      * @param modules     parts that bring their own routes (the Docker environments), created by the caller
      * @param mountPolicy validates the extra mounts a task asks for (the Docker module's policy)
      */
     public HostServer(HakuConfig config, List<HostModule> modules, UnaryOperator<List<String>> mountPolicy) {
+        this(config, Database.open(config), null, modules, mountPolicy);
+    }
+
+    /**
+     * @param db         the opened database (SQLite, or PostgreSQL)
+     * @param leadership on PostgreSQL: the lease this Host holds (it leads), released on close; null on SQLite
+     */
+    public HostServer(HakuConfig config, Database db, Leadership leadership, List<HostModule> modules, UnaryOperator<List<String>> mountPolicy) {
         this.config = config;
-        this.core = new HostCore(config, new Database(config.dbFile()));
+        this.leadership = leadership;
+        this.core = new HostCore(config, db);
+        this.databaseName = db.describe();
         Auth auth = new Auth(config.resolvedToken());
         this.modules.addAll(modules);
+        this.modules.add(roleInfo(db, leadership));
         HealthSampler sampler = new HealthSampler(core);
         Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
 
@@ -76,6 +103,7 @@ public final class HostServer implements AutoCloseable {
                 cfg.staticFiles.add(s -> { s.hostedPath = "/"; s.directory = "/public"; s.location = Location.CLASSPATH; });
             }
             cfg.routes.before(ctx -> {
+                if (leadership != null) { ctx.header(StandbyServer.ROLE_HEADER, "leader"); ctx.header(StandbyServer.LEADER_HEADER, leadership.self()); }
                 if (serveDashboardPage(ctx)) { ctx.skipRemainingHandlers(); return; }
                 authorize(ctx, auth, false);
             });
@@ -106,9 +134,9 @@ public final class HostServer implements AutoCloseable {
             new RunnerApi(core).register(routes);
             new SubmitService(core, mountPolicy).register(routes);
             new TaskApi(core).register(routes);
-            new NodeApi(core, sampler, auth.enabled(), modules).register(routes);
+            new NodeApi(core, sampler, auth.enabled(), this.modules).register(routes);
             new LogApi(core).register(routes);
-            for (HostModule m : modules) m.register(routes);
+            for (HostModule m : this.modules) m.register(routes);
         });
         if (!auth.enabled() && !isLoopback(config.network().hostBindIp())) {
             log.warn("No [security] token is set and the Host listens on {}: anyone who can reach port {} can run commands on your nodes. "
@@ -172,7 +200,8 @@ public final class HostServer implements AutoCloseable {
             try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
         }
         core.resumeAssigning();
-        log.info("HakuRiver Host serving on {}:{} (database {})", config.network().hostBindIp(), port(), config.dbFile());
+        log.info("HakuRiver Host serving on {}:{} ({}{})", config.network().hostBindIp(), port(), databaseName,
+                leadership == null ? "" : ", leader " + leadership.self());
         SdNotify.get().ready("Serving on port " + port());
         SdNotify.get().startWatchdog(this::healthy);
         return this;
@@ -192,5 +221,6 @@ public final class HostServer implements AutoCloseable {
         for (HostModule m : modules) { try { m.stop(); } catch (RuntimeException ignored) { } }
         app.stop();
         core.close();
+        if (leadership != null) leadership.close(); // after the last write: the standby may take over at once
     }
 }

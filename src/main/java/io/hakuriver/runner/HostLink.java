@@ -17,19 +17,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Runner → Host calls: /register, /heartbeat/{name}, /update. */
+/**
+ * Runner → Host calls: /register, /heartbeat/{name}, /update. With several Hosts (a leader and a standby on one
+ * PostgreSQL) every call goes to the Host that led last; a Host that does not answer, or answers as the standby,
+ * sends the call on to the next one (the leader it names first), so the Runner follows a takeover by itself.
+ */
 public final class HostLink {
     private static final Logger log = LoggerFactory.getLogger(HostLink.class);
+    static final String ROLE_HEADER = "X-HakuRiver-Role";
+    static final String LEADER_HEADER = "X-HakuRiver-Leader";
 
-    private final String base;
+    private final List<String> bases;
+    private volatile int current;
     private final String token;
 
     public HostLink(HakuConfig config) {
-        this.base = config.hostUrl();
+        this.bases = config.hostUrls();
         this.token = config.resolvedToken();
     }
 
-    public String base() { return base; }
+    /** The Host calls go to now. */
+    public String base() { return bases.get(current); }
 
     /** A status and a body: all the Runner needs from the Host's answers. */
     record Reply(int statusCode, String body) {}
@@ -39,6 +47,35 @@ public final class HostLink {
      * worker threads, which keeps an idle Runner several MiB smaller. Connections are kept alive by the JDK.
      */
     Reply send(String method, String path, Object body, Duration timeout) throws IOException {
+        IOException failed = null;
+        Reply standby = null;
+        int start = current;
+        for (int i = 0; i < bases.size(); i++) {
+            int at = (start + i) % bases.size();
+            try {
+                Sent r = sendTo(bases.get(at), method, path, body, timeout);
+                if (!r.standby() || bases.size() == 1) {
+                    if (at != current) { log.info("Host {} leads now; following it", bases.get(at)); current = at; }
+                    return r.reply();
+                }
+                standby = r.reply();
+                int hinted = r.leader() == null ? -1 : bases.indexOf(r.leader());
+                if (hinted >= 0 && hinted != at && hinted != start) { // straight to the leader it names
+                    Sent h = sendTo(bases.get(hinted), method, path, body, timeout);
+                    if (!h.standby()) { log.info("Host {} leads now; following it", bases.get(hinted)); current = hinted; return h.reply(); }
+                }
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        if (standby != null) return standby; // nobody leads at the moment: a 503, retried like any other
+        throw failed;
+    }
+
+    /** One answer, and whether it came from a standby (and the leader it named). */
+    private record Sent(Reply reply, boolean standby, String leader) {}
+
+    private Sent sendTo(String base, String method, String path, Object body, Duration timeout) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
         try {
             c.setConnectTimeout(5000);
@@ -55,7 +92,7 @@ public final class HostLink {
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (in != null) in.close(); // fully read and closed: the connection goes back to the keep-alive cache
-            return new Reply(status, text);
+            return new Sent(new Reply(status, text), "standby".equals(c.getHeaderField(ROLE_HEADER)), c.getHeaderField(LEADER_HEADER));
         } catch (IOException e) {
             c.disconnect();
             throw e;
@@ -86,7 +123,7 @@ public final class HostLink {
         try {
             Reply resp = send("POST", "/updates", Map.of("updates", updates), Duration.ofSeconds(30));
             if (resp.statusCode() == 404 || resp.statusCode() == 405) {
-                log.info("Host {} has no /updates; sending updates one by one", base);
+                log.info("Host {} has no /updates; sending updates one by one", base());
                 batches = false;
                 return deliver(updates.get(0)) ? 1 : 0;
             }

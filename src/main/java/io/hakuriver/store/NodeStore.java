@@ -16,15 +16,20 @@ import java.util.Map;
 
 /** Plain-JDBC access to the node table. Callers hold {@link Database#lock()}. */
 public final class NodeStore {
+    static final List<String> COLUMNS = List.of("hostname", "url", "total_cores", "last_heartbeat", "status", "cpu_percent",
+            "memory_percent", "memory_used_bytes", "memory_total_bytes", "numa_topology", "max_tasks", "gpu_info",
+            "gpu_shares_per_gpu", "gpu_error");
     private final Database db;
+    private final String upsertSql;
 
-    public NodeStore(Database db) { this.db = db; }
+    public NodeStore(Database db) {
+        this.db = db;
+        this.upsertSql = db.dialect().upsert("node", "hostname", COLUMNS);
+    }
 
     public void save(NodeRecord n) {
-        String sql = "INSERT OR REPLACE INTO node (hostname, url, total_cores, last_heartbeat, status, cpu_percent, "
-                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology, max_tasks, gpu_info, gpu_shares_per_gpu, gpu_error)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
+        db.checkWritable();
+        try (PreparedStatement ps = db.connection().prepareStatement(upsertSql)) {
             ps.setString(1, n.hostname);
             ps.setString(2, n.url);
             ps.setInt(3, n.totalCores);
@@ -47,7 +52,7 @@ public final class NodeStore {
 
     public List<NodeRecord> all() {
         List<NodeRecord> out = new ArrayList<>();
-        try (var st = db.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM node ORDER BY rowid")) {
+        try (var st = db.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM node ORDER BY " + db.dialect().nodeOrder())) {
             while (rs.next()) {
                 NodeRecord n = new NodeRecord();
                 n.hostname = rs.getString("hostname");

@@ -22,17 +22,21 @@ public final class TaskStore {
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
             + "additional_mounts, max_running, dispatch_attempts, required_gpus, gpu_count, gpu_share, assigned_gpus";
-    private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
     private final Database db;
+    private final String upsertSql;
     private PreparedStatement upsert;
 
-    public TaskStore(Database db) { this.db = db; }
+    public TaskStore(Database db) {
+        this.db = db;
+        this.upsertSql = db.dialect().upsert("task", "task_id", List.of(COLUMNS.split(", ")));
+    }
 
     public void save(TaskRecord t) {
+        db.checkWritable();
         try {
-            if (upsert == null) upsert = db.connection().prepareStatement(UPSERT);
+            Connection c = db.connection();
+            if (upsert != null && upsert.getConnection() != c) dropStatement(); // the writer reconnected
+            if (upsert == null) upsert = c.prepareStatement(upsertSql);
             bind(upsert, t);
             upsert.executeUpdate();
         } catch (SQLException e) {
@@ -83,17 +87,19 @@ public final class TaskStore {
     public static void forEach(Connection c, TaskFilter f, RowSink sink) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task");
         List<Object> args = new ArrayList<>();
-        String where = f.where(args);
+        Dialect d = Dialect.of(c);
+        String where = f.where(args, d);
         if (!where.isEmpty()) sql.append(" WHERE ").append(where);
         sql.append(" ORDER BY task_id DESC");
         if (f.limit() != null) { sql.append(" LIMIT ?"); args.add(f.limit()); }
-        if (f.offset() != null) { if (f.limit() == null) sql.append(" LIMIT -1"); sql.append(" OFFSET ?"); args.add(f.offset()); }
+        if (f.offset() != null) { if (f.limit() == null) sql.append(d.offsetWithoutLimit()); sql.append(" OFFSET ?"); args.add(f.offset()); }
         each(c, sql.toString(), args, sink);
     }
 
     private static void each(Connection c, String sql, List<Object> args, RowSink sink) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, args);
+            ps.setFetchSize(500); // PostgreSQL streams in chunks (on a reader, which is in a transaction) instead of loading all rows
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) sink.accept(read(rs));
             }
@@ -109,7 +115,7 @@ public final class TaskStore {
     /** Counts on the given connection (e.g. a {@link Database#openReader() reader}). */
     public static long count(Connection c, TaskFilter f) {
         List<Object> args = new ArrayList<>();
-        String where = f.where(args);
+        String where = f.where(args, Dialect.of(c));
         String sql = "SELECT COUNT(*) FROM task" + (where.isEmpty() ? "" : " WHERE " + where);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindAll(ps, args);

@@ -67,7 +67,8 @@ public final class ServiceSetup {
         for (var rel : List.of(Map.entry("paths.shared_dir", cfg.paths().sharedDir()),
                 Map.entry("paths.local_temp_dir", cfg.paths().localTempDir()), Map.entry("database.db_file", cfg.database().dbFile()))) {
             boolean used = rel.getKey().equals("paths.shared_dir")
-                    || (role == Role.HOST ? rel.getKey().equals("database.db_file") : rel.getKey().equals("paths.local_temp_dir"));
+                    || (role == Role.HOST ? rel.getKey().equals("database.db_file") && !cfg.database().postgres()
+                        : rel.getKey().equals("paths.local_temp_dir"));
             if (used && !rel.getValue().startsWith("/")) {
                 warnings.add(abs + ": " + rel.getKey() + " = \"" + rel.getValue() + "\" is relative; under systemd it"
                         + " resolves against WorkingDirectory, not against this directory. Use an absolute path.");
@@ -85,7 +86,7 @@ public final class ServiceSetup {
         }
         List<Path> writable = new ArrayList<>();
         if (role == Role.HOST) {
-            writable.add(cfg.dbFile().getParent());
+            if (!cfg.database().postgres()) writable.add(cfg.dbFile().getParent()); // PostgreSQL: no local database file
             writable.add(workDir);
         } else {
             writable.add(workDir);

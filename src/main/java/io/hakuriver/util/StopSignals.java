@@ -35,6 +35,9 @@ public final class StopSignals {
         return received.get();
     }
 
+    /** Whether a stop was asked for (a standby that waits for the leadership gives up then). */
+    public boolean stopped() { return stop.getCount() == 0; }
+
     /** Wakes {@link #await} as a signal would (tests, or a fatal condition found by the daemon's own watcher). */
     public void trigger(String why) {
         received.compareAndSet(null, why);

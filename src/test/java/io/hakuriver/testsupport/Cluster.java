@@ -19,15 +19,29 @@ import java.util.function.Predicate;
 /**
  * A real cluster for integration tests: the Host and each Runner are separate JVM processes started from the shaded
  * jar, talking HTTP on loopback, with their own TOML config files, a shared dir and SQLite file under {@code dir}.
- * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails).
+ * Logs go to {@code dir/<name>.log} (printed by {@link #dumpLogs()} when a test fails). With {@link #useStore}
+ * POSTGRESQL (see {@link OnPostgres}) the Host keeps its state in a fresh database on the tests' PostgreSQL instead.
  */
 public final class Cluster implements AutoCloseable {
     /** Flags of the CLI processes tests run (the daemons get the production ones, see FLAGS). */
     private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /** Where the Host keeps its state. */
+    public enum Store { SQLITE, POSTGRESQL }
+    private static volatile Store store = Store.SQLITE;
+
+    /** Clusters started from now on use {@code s} (a test class's extension sets it and puts SQLite back after). */
+    public static void useStore(Store s) { store = s; }
+    public static Store store() { return store; }
+
     public final Path dir;
     public final int hostPort;
+    /** Port of the second Host (the standby at first) of a {@link #startPair pair}; 0 without one. */
+    public final int hostPort2;
+    private Process host2;
+    /** The PostgreSQL url of this cluster's database; null on SQLite. */
+    public final String dbUrl;
     private final String token;
     private final String extraHostToml;
     private Process host;
@@ -44,13 +58,61 @@ public final class Cluster implements AutoCloseable {
         public String url() { return "http://127.0.0.1:" + port; }
     }
 
-    private Cluster(Path dir, String token, String extraHostToml) throws IOException {
+    private Cluster(Path dir, String token, String extraHostToml) throws IOException { this(dir, token, extraHostToml, false); }
+
+    private Cluster(Path dir, String token, String extraHostToml, boolean pair) throws IOException {
         this.dir = dir.toAbsolutePath();
         this.hostPort = freePort();
+        this.hostPort2 = pair ? freePort() : 0;
         this.token = token == null ? "" : token;
         this.extraHostToml = extraHostToml == null ? "" : extraHostToml;
+        try {
+            this.dbUrl = store == Store.POSTGRESQL ? Postgres.get().newDatabase() : null;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot make a PostgreSQL database: " + e, e);
+        }
         Files.createDirectories(this.dir.resolve("shared"));
-        Files.writeString(hostConfig(), baseToml() + this.extraHostToml);
+        Files.writeString(hostConfig(), baseToml(hostPort) + this.extraHostToml);
+        if (pair) Files.writeString(hostConfig2(), baseToml(hostPort2) + this.extraHostToml);
+    }
+
+    /**
+     * Two Hosts on one PostgreSQL database: the first starts and leads, the second starts as its standby. Runners and
+     * the CLI get both addresses ({@code host_reachable_address = "127.0.0.1:P1,127.0.0.1:P2"}).
+     */
+    public static Cluster startPair(Path dir, String extraToml) throws Exception {
+        if (store != Store.POSTGRESQL) throw new IllegalStateException("two Hosts need PostgreSQL: useStore(POSTGRESQL) first");
+        Cluster c = new Cluster(dir, null, extraToml, true);
+        c.startHost();
+        c.startHost2();
+        return c;
+    }
+
+    public Path hostConfig2() { return dir.resolve("host2.toml"); }
+    public String hostUrl2() { return "http://127.0.0.1:" + hostPort2; }
+    public Process hostProcess2() { return host2; }
+
+    /** Starts the second Host (it answers /healthz at once, as leader or standby). */
+    public void startHost2() throws Exception {
+        host2 = spawn("host", hostConfig2(), dir.resolve("host2.log"));
+        awaitHttp(hostUrl2() + "/healthz", Duration.ofSeconds(60), host2, "host2");
+    }
+
+    /** Restarts the first Host after it ended (it comes back as the standby of the second). */
+    public void restartHost1() throws Exception {
+        host = spawn("host", hostConfig(), dir.resolve("host.log"));
+        awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
+    }
+
+    /** What /healthz of the Host at {@code url} says its role is ("leader", "standby"), or "down". */
+    public String role(String url) {
+        try {
+            return new HostClient(url, token).get("/healthz").path("role").asText("down");
+        } catch (RuntimeException e) {
+            return "down";
+        }
     }
 
     /** Starts a Host (no runners yet). {@code extraToml} is appended to every config (e.g. "[docker]\n..."). */
@@ -66,32 +128,54 @@ public final class Cluster implements AutoCloseable {
     /** The Host's JVM (e.g. to SIGSTOP it); null while stopped. */
     public Process hostProcess() { return host; }
     public String hostUrl() { return "http://127.0.0.1:" + hostPort; }
-    public HostClient client() { return new HostClient(hostUrl(), token); }
+    /** A client of the cluster's Hosts (both of a pair: it follows the leader). */
+    public HostClient client() { return hostPort2 == 0 ? new HostClient(hostUrl(), token) : new HostClient(List.of(hostUrl(), hostUrl2()), token); }
     public Path sharedDir() { return dir.resolve("shared"); }
 
-    private String baseToml() {
+    private String baseToml(int port) {
         return """
             [network]
             host_bind_ip = "127.0.0.1"
             host_port = %d
-            host_reachable_address = "127.0.0.1"
+            host_reachable_address = "%s"
+            host_advertise_address = "127.0.0.1:%d"
             [paths]
             shared_dir = "%s"
             local_temp_dir = "%s"
             [database]
             db_file = "%s"
+            %s
             [timing]
             heartbeat_interval = 1
             heartbeat_timeout_factor = 8
             cleanup_check_interval = 1
             [security]
             token = "%s"
-            """.formatted(hostPort, dir.resolve("shared"), dir.resolve("temp-host"), dir.resolve("db/cluster.db"), token);
+            """.formatted(port, hostPort2 == 0 ? "127.0.0.1" : "127.0.0.1:" + hostPort + ",127.0.0.1:" + hostPort2, port, dir.resolve("shared"), dir.resolve("temp-host"), dir.resolve("db/cluster.db"), databaseToml(), token);
+    }
+
+    private String databaseToml() {
+        if (dbUrl == null) return "";
+        try {
+            return "url = \"" + dbUrl + "\"\npassword_file = \"" + Postgres.get().passwordFile + "\"\nlease = 4";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void startHost() throws Exception {
         host = spawn("host", hostConfig(), dir.resolve("host.log"));
         awaitHttp(hostUrl() + "/healthz", Duration.ofSeconds(60), host, "host");
+        // on PostgreSQL a Host killed a moment ago still holds its lease: the new one is the standby until it expires
+        if (dbUrl != null) await(Duration.ofSeconds(60), "host to lead", () -> "leader".equals(role(hostUrl())));
+        checkStore(hostUrl());
+    }
+
+    /** The Host really keeps its state where this cluster says (a PostgreSQL run that fell back to SQLite proves nothing). */
+    private void checkStore(String url) {
+        String db = new HostClient(url, token).get("/healthz").path("database").asText();
+        String want = dbUrl == null ? "sqlite" : "postgresql";
+        if (!want.equals(db)) throw new AssertionError("the Host at " + url + " uses " + db + ", not " + want);
     }
 
     /** Sends a signal by name (STOP, CONT, KILL…) to a process of this cluster. */
@@ -120,7 +204,7 @@ public final class Cluster implements AutoCloseable {
     public Runner addRunner(String name, String extraToml) throws Exception {
         int port = freePort();
         Path cfg = dir.resolve("runner-" + name + ".toml");
-        String toml = baseToml().replace("[network]\n", "[network]\nrunner_address = \"127.0.0.1\"\nrunner_port = " + port + "\n")
+        String toml = baseToml(hostPort).replace("[network]\n", "[network]\nrunner_address = \"127.0.0.1\"\nrunner_port = " + port + "\n")
                 .replace("local_temp_dir = \"" + dir.resolve("temp-host") + "\"", "local_temp_dir = \"" + dir.resolve("temp-" + name) + "\"")
                 + extraHostToml + "\n[runner]\nname = \"" + name + "\"\nallow_root_tasks = true\n"
                 + "state_dir = \"" + dir.resolve("state-" + name) + "\"\n" + (extraToml == null ? "" : extraToml);
@@ -268,11 +352,13 @@ public final class Cluster implements AutoCloseable {
     @Override public void close() {
         for (Runner r : runners.values()) if (r.process != null) { r.process.destroy(); }
         if (host != null) host.destroy();
+        if (host2 != null) host2.destroy();
         for (Runner r : runners.values()) if (r.process != null) {
             try { if (!r.process.waitFor(10, TimeUnit.SECONDS)) r.process.destroyForcibly(); } catch (InterruptedException ignored) { }
         }
-        if (host != null) {
-            try { if (!host.waitFor(10, TimeUnit.SECONDS)) host.destroyForcibly(); } catch (InterruptedException ignored) { }
+        for (Process h : new Process[] {host, host2}) {
+            if (h == null) continue;
+            try { if (!h.waitFor(10, TimeUnit.SECONDS)) h.destroyForcibly(); } catch (InterruptedException ignored) { }
         }
         reapTasks();
     }
