@@ -89,7 +89,8 @@ public final class Printer {
         for (JsonNode n : list) {
             int numa = n.path("numa_topology").isObject() ? n.path("numa_topology").size() : 0;
             long memTotal = n.path("memory_total_bytes").asLong(0), memRes = n.path("memory_in_use_bytes").asLong(0);
-            rows.add(List.of(text(n.get("hostname")), text(n.get("status")), text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
+            String status = text(n.get("status")) + (n.path("drain_state").isTextual() ? " (" + n.get("drain_state").asText() + ")" : "");
+            rows.add(List.of(text(n.get("hostname")), status, text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
                     memTotal == 0 ? "-" : MemorySize.format(memRes) + "/" + MemorySize.format(memTotal),
                     n.path("cpu_percent").isNull() ? "-" : n.get("cpu_percent").asText() + "%",
                     String.valueOf(numa), text(n.get("url")), time(n.get("last_heartbeat"))));

@@ -95,7 +95,9 @@ public final class HostCore {
      * NUMA id, larger than the node) fail at once; requests that merely lack free capacity wait as pending; a request
      * past the queue's memory budget is refused (429) before anything is stored.
      */
-    Submitted submit(NewTasks req) {
+    Submitted submit(NewTasks req) { return submit(req, RunPolicy.NONE); }
+
+    Submitted submit(NewTasks req, RunPolicy policy) {
         return change(calls -> {
             List<Map<String, String>> failures = new ArrayList<>();
             List<Target> accepted = new ArrayList<>();
@@ -360,6 +362,24 @@ public final class HostCore {
         return true;
     }
 
+    /**
+     * Drains a node (it takes no new tasks; what it holds finishes) or ends the drain. Persisted with the node row and
+     * kept across registrations, heartbeats and restarts. Returns the node's view; 404 for an unknown node.
+     */
+    Map<String, Object> drain(String hostname, boolean on) {
+        return change(calls -> {
+            NodeRecord n = state.node(hostname);
+            if (n == null) throw ApiException.notFound("Node not registered");
+            if (n.drain != on) {
+                n.drain = on;
+                state.saveNode(n);
+                if (!on) state.markCapacityChanged();
+                log.info("Node {} {}", hostname, on ? "drained: it takes no new tasks" : "undrained: it takes tasks again");
+            }
+            return nodeView(n);
+        });
+    }
+
     /** Where a pause/resume must go: the node of a task in the right state (409 otherwise, 502 when offline). */
     NodeRecord controlTarget(long id, String cmd) {
         synchronized (db.lock()) {
@@ -439,15 +459,17 @@ public final class HostCore {
     List<Map<String, Object>> nodesView() {
         synchronized (db.lock()) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (NodeRecord n : state.nodes()) {
-                List<String> holding = new ArrayList<>();
-                for (TaskRecord t : state.tasksOn(n.hostname)) {
-                    if (TaskStatus.HOLDS_RESOURCES.contains(t.status)) holding.add(String.valueOf(t.taskId));
-                }
-                out.add(Views.node(n, state.usage(n.hostname), holding));
-            }
+            for (NodeRecord n : state.nodes()) out.add(nodeView(n));
             return out;
         }
+    }
+
+    private Map<String, Object> nodeView(NodeRecord n) {
+        List<String> holding = new ArrayList<>();
+        for (TaskRecord t : state.tasksOn(n.hostname)) {
+            if (TaskStatus.HOLDS_RESOURCES.contains(t.status)) holding.add(String.valueOf(t.taskId));
+        }
+        return Views.node(n, state.usage(n.hostname), holding);
     }
 
     /** Copies of the node rows, for health sampling. */

@@ -77,6 +77,9 @@ public final class Views {
         m.put("cpu_percent", n.cpuPercent);
         m.put("memory_percent", n.memoryPercent);
         m.put("running_tasks", running);
+        // additions: an operator's drain (the status stays the original's online/offline, which old clients know)
+        m.put("drain", n.drain);
+        m.put("drain_state", !n.drain ? null : running.isEmpty() ? "drained" : "draining");
         return m;
     }
 }

@@ -46,7 +46,13 @@ public final class Database implements AutoCloseable {
             "CREATE INDEX IF NOT EXISTS ix_task_node ON task(assigned_node_id)"),
         List.of(
             "ALTER TABLE node ADD COLUMN max_tasks INTEGER",
-            "ALTER TABLE task ADD COLUMN dispatch_attempts INTEGER NOT NULL DEFAULT 0")
+            "ALTER TABLE task ADD COLUMN dispatch_attempts INTEGER NOT NULL DEFAULT 0"),
+        // issue 14 (work that runs itself): drain, priorities, dependencies
+        List.of(
+            "ALTER TABLE node ADD COLUMN drain INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN depends_on TEXT",
+            "ALTER TABLE task ADD COLUMN after_any INTEGER NOT NULL DEFAULT 0")
     );
 
     private final Connection conn;

@@ -19,6 +19,11 @@ public final class NodeRecord {
     public Map<String, NumaNode> numaTopology;
     /** Most tasks the node runs at once, as its Runner announced it; null for runners that do not (the original). */
     public Integer maxTasks;
+    /**
+     * Drained by an operator: takes no new tasks, its running ones finish. Owned by the Host, separate from
+     * {@link #status} (which registrations and heartbeats set), so no heartbeat or restart undoes it.
+     */
+    public boolean drain;
 
     public boolean online() { return "online".equals(status); }
 
@@ -27,7 +32,7 @@ public final class NodeRecord {
         NodeRecord n = new NodeRecord();
         n.hostname = hostname; n.url = url; n.totalCores = totalCores; n.lastHeartbeat = lastHeartbeat; n.status = status;
         n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
-        n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks;
+        n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks; n.drain = drain;
         return n;
     }
 }

@@ -21,7 +21,7 @@ public final class NodeStore {
 
     public void save(NodeRecord n) {
         String sql = "INSERT OR REPLACE INTO node (hostname, url, total_cores, last_heartbeat, status, cpu_percent, "
-                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology, max_tasks) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+                + "memory_percent, memory_used_bytes, memory_total_bytes, numa_topology, max_tasks, drain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
             ps.setString(1, n.hostname);
             ps.setString(2, n.url);
@@ -34,6 +34,7 @@ public final class NodeStore {
             setL(ps, 9, n.memoryTotalBytes);
             ps.setString(10, n.numaTopology == null ? null : Json.write(n.numaTopology));
             if (n.maxTasks == null) ps.setNull(11, Types.INTEGER); else ps.setInt(11, n.maxTasks);
+            ps.setInt(12, n.drain ? 1 : 0);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("saving node " + n.hostname, e);
@@ -58,6 +59,7 @@ public final class NodeStore {
                 n.numaTopology = numa == null || numa.isBlank() ? null
                         : Json.MAPPER.convertValue(Json.tree(numa), new TypeReference<Map<String, NumaNode>>() {});
                 int mt = rs.getInt("max_tasks"); n.maxTasks = rs.wasNull() ? null : mt;
+                n.drain = rs.getInt("drain") != 0;
                 out.add(n);
             }
         } catch (SQLException e) {

@@ -1,0 +1,83 @@
+package io.hakuriver.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.testsupport.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Work that runs itself, through a real Host and two Runners (separate JVMs on loopback) and the real client:
+ * drain, priorities, dependencies, metrics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkflowIT {
+    @TempDir static Path tmp;
+    Cluster c;
+
+    @BeforeAll void up() throws Exception {
+        c = Cluster.start(tmp.resolve("cluster"));
+        c.addRunner("node-a", null);
+        c.addRunner("node-b", null);
+        c.awaitOnline(2);
+    }
+
+    @AfterAll void down() { if (c != null) c.close(); }
+
+    static Map<String, Object> task(String target, int cores, String cmd, String... args) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", cmd);
+        m.put("arguments", List.of(args));
+        m.put("required_cores", cores);
+        m.put("container_name", "NULL");
+        m.put("targets", target == null ? List.of() : List.of(target));
+        return m;
+    }
+
+    String submit(Map<String, Object> body) { return c.client().post("/submit", body).get("task_ids").get(0).asText(); }
+
+    JsonNode node(String name) {
+        for (JsonNode n : c.client().get("/nodes")) if (name.equals(n.path("hostname").asText())) return n;
+        throw new AssertionError("no node " + name);
+    }
+
+    static Instant time(JsonNode t, String field) { return Instant.parse(t.get(field).asText().replace("+00:00", "Z")); }
+
+    @Test void drainWithWaitReturnsWhenTheNodeIsIdleAndSurvivesARunnerRestart() throws Exception {
+        try {
+            String running = submit(task("node-a", 0, "sleep", "3"));
+            c.awaitTask(running, Duration.ofSeconds(30), s -> s.equals("running"));
+            Cluster.Result drain = c.client("node", "drain", "node-a", "--wait", "--poll-interval", "0.2");
+            assertThat(drain.exit()).as(drain.toString()).isZero();
+            assertThat(drain.out()).contains("Node node-a: drained, 0 tasks on it");
+            assertThat(c.status(running).get("status").asText()).as("--wait returned after the task ended").isEqualTo("completed");
+
+            String waiting = submit(task("node-a", 0, "echo", "after-drain"));
+            c.stopRunner("node-a", false);
+            c.startRunner("node-a");
+            Thread.sleep(2500); // registration and a few heartbeats
+            assertThat(node("node-a").get("drain_state").asText()).isEqualTo("drained");
+            assertThat(node("node-a").get("status").asText()).as("the original's status is kept").isEqualTo("online");
+            assertThat(c.status(waiting).get("status").asText()).isEqualTo("pending");
+            assertThat(c.client("--list-nodes").out()).contains("online (drained)");
+
+            Cluster.Result undrain = c.client("node", "undrain", "node-a");
+            assertThat(undrain.exit()).as(undrain.toString()).isZero();
+            assertThat(c.awaitTask(waiting, Duration.ofSeconds(30), Cluster::isFinal).get("status").asText()).isEqualTo("completed");
+            assertThat(c.client("node", "drain", "ghost").err()).contains("Node not registered");
+        } finally {
+            c.client().send("POST", "/nodes/node-a/undrain", null, Duration.ofSeconds(5));
+        }
+    }
+}
