@@ -32,6 +32,9 @@ public class TaskOptions {
     @Option(names = "--mount", paramLabel = "HOST:CONTAINER[:ro]", description = "Extra bind mount (repeatable; replaces the Host's default mounts).")
     public List<String> mounts;
 
+    @Option(names = "--priority", paramLabel = "N", description = "Queue priority, -1000..1000: higher starts first, FIFO within one priority (default 0).")
+    public Integer priority;
+
     public Long memoryBytes() {
         if (memory == null) return null;
         try { return MemorySize.parse(memory); }
@@ -61,6 +64,8 @@ public class TaskOptions {
         b.put("container_name", container);
         b.put("privileged", privileged);
         b.put("additional_mounts", mounts);
+        // additions are sent only when used, so a submission without them is byte for byte the original's
+        if (priority != null) b.put("priority", priority);
         return b;
     }
 }

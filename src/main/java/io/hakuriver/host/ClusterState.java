@@ -56,7 +56,8 @@ final class ClusterState {
     private final Map<String, NodeUsage> usage = new HashMap<>();
     private final Map<String, Instant> nodeSavedAt = new HashMap<>();
     private final Map<Long, TaskRecord> active = new HashMap<>();
-    private final TreeMap<Long, TaskRecord> queue = new TreeMap<>();
+    /** Queued tasks in dispatch order: priority (higher first), then id (oldest first). */
+    private final TreeMap<QueueKey, TaskRecord> queue = new TreeMap<>();
     /** Tasks placed on each node (assigning, running, paused, lost): reconciliation looks only at these. */
     private final Map<String, Set<Long>> onNode = new HashMap<>();
     private final Map<Long, Integer> batchHolding = new HashMap<>();
@@ -94,7 +95,7 @@ final class ClusterState {
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
                 heldBytes += t.footprint();
-                if (t.status == TaskStatus.PENDING) queue.put(t.taskId, t);
+                if (t.status == TaskStatus.PENDING) queue.put(QueueKey.of(t), t);
                 index(t, +1);
                 if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
                 // the Host may have died between committing the assignment and sending /run: send it again
@@ -155,7 +156,7 @@ final class ClusterState {
     /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
-        for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(t.taskId, t); fresh.add(t); heldBytes += t.footprint(); }
+        for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(QueueKey.of(t), t); fresh.add(t); heldBytes += t.footprint(); }
     }
 
     /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
@@ -218,8 +219,8 @@ final class ClusterState {
         boolean nowHeld = holds(t);
         if (nowHeld) hold(t, +1);
         if (held && !nowHeld) fullScan = true;
-        if (from == TaskStatus.PENDING) queue.remove(t.taskId);
-        if (to == TaskStatus.PENDING) { queue.put(t.taskId, t); fresh.add(t); }
+        if (from == TaskStatus.PENDING) queue.remove(QueueKey.of(t));
+        if (to == TaskStatus.PENDING) { queue.put(QueueKey.of(t), t); fresh.add(t); }
         if (to.isFinal() && to != TaskStatus.LOST) {
             if (active.remove(t.taskId) != null) heldBytes -= t.footprint();
             assignedAt.remove(t.taskId);
@@ -291,6 +292,15 @@ final class ClusterState {
         transition(t, TaskStatus.FAILED, r -> { r.exitCode = -1; r.errorMessage = "Runner " + node + " rejected the task: " + detail; });
     }
 
+    /** A queued task's new priority: it moves to its new place in the queue and is looked at again. */
+    void reprioritize(TaskRecord t, int priority) {
+        if (t.priority == priority) return;
+        boolean queued = queue.remove(QueueKey.of(t)) != null;
+        t.priority = priority;
+        if (queued) { queue.put(QueueKey.of(t), t); fresh.add(t); }
+        write(t);
+    }
+
     /** Back to the queue, same id; the attempt is counted and logged. */
     void requeue(TaskRecord t, String why) {
         if (!transition(t, TaskStatus.PENDING, r -> {
@@ -300,7 +310,7 @@ final class ClusterState {
     }
 
     /**
-     * Places queued tasks on nodes with room, oldest first; a task that does not fit is skipped so later smaller
+     * Places queued tasks on nodes with room, highest priority first, oldest first within a priority; a task that does not fit is skipped so later smaller
      * tasks may use the room (backfill). Returns the dispatches to send once the lock is released.
      */
     List<Runnable> schedule() {
@@ -333,13 +343,13 @@ final class ClusterState {
     }
 
     /**
-     * The queue, oldest first, walked key by key instead of copied: a scan usually stops after the few tasks that
+     * The queue, highest priority first and oldest first within one, walked key by key instead of copied: a scan usually stops after the few tasks that
      * fill the room that freed, so it costs what it places, not the length of the queue. Assigning a task removes it
      * from the queue while the walk goes on, which the key-by-key walk allows.
      */
     private Iterable<TaskRecord> queueInOrder() {
         return () -> new java.util.Iterator<>() {
-            Long next = queue.isEmpty() ? null : queue.firstKey();
+            QueueKey next = queue.isEmpty() ? null : queue.firstKey();
             @Override public boolean hasNext() { return next != null; }
             @Override public TaskRecord next() {
                 if (next == null) throw new java.util.NoSuchElementException();

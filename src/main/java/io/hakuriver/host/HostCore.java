@@ -141,6 +141,7 @@ public final class HostCore {
                 r.privileged = req.envName() == null ? null : req.privileged();
                 r.additionalMounts = req.envName() == null ? null : req.mounts();
                 r.maxRunning = req.maxRunning();
+                r.priority = policy.priority();
                 created.add(r);
             }
             long more = 0;
@@ -360,6 +361,19 @@ public final class HostCore {
         NodeRecord n = node == null ? null : state.node(node);
         if (before != TaskStatus.PENDING && n != null) calls.add(() -> link.kill(n, t.taskId));
         return true;
+    }
+
+    /** Changes the priority of a task that has not left the queue yet; 404 unknown, 409 once it was placed or ended. */
+    TaskRecord setPriority(long id, int priority) {
+        return change(calls -> {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task not found.");
+            if (t.status != TaskStatus.PENDING) {
+                throw ApiException.conflict("Only a pending task's priority can change (task " + id + " is " + t.status.wire() + ")");
+            }
+            state.reprioritize(t, priority);
+            return t;
+        });
     }
 
     /**

@@ -37,7 +37,23 @@ final class SubmitService {
         this.mountPolicy = mountPolicy;
     }
 
-    void register(RouteRegistry r) { r.post("/submit", this::submit); }
+    void register(RouteRegistry r) {
+        r.post("/submit", this::submit);
+        r.post("/task/{task_id}/priority", this::priority);
+    }
+
+    /** POST /task/{id}/priority {"priority": N}: a pending task moves to its new place in the queue. */
+    private void priority(Context ctx) {
+        long id = TaskApi.idParam(ctx, "task_id");
+        Body b = Body.of(ctx);
+        Long p = b.integer("priority", true);
+        if (p != null && (p < RunPolicy.MIN_PRIORITY || p > RunPolicy.MAX_PRIORITY)) {
+            b.err("priority", "priority must be between " + RunPolicy.MIN_PRIORITY + " and " + RunPolicy.MAX_PRIORITY, "value_error");
+        }
+        b.check();
+        TaskRecord t = core.setPriority(id, p.intValue());
+        ctx.json(Map.of("message", "Priority of task " + id + " is now " + t.priority + ".", "task_id", String.valueOf(id), "priority", t.priority));
+    }
 
     private void submit(Context ctx) {
         Body b = Body.of(ctx);
@@ -52,6 +68,10 @@ final class SubmitService {
         List<String> mounts = b.strings("additional_mounts");
         Long maxRunning = b.integer("max_running", false);
         List<List<String>> sets = argumentSets(b);
+        Long priority = b.integer("priority", false);
+        if (priority != null && (priority < RunPolicy.MIN_PRIORITY || priority > RunPolicy.MAX_PRIORITY)) {
+            b.err("priority", "priority must be between " + RunPolicy.MIN_PRIORITY + " and " + RunPolicy.MAX_PRIORITY, "value_error");
+        }
         if (command != null && command.isBlank()) b.err("command", "command must not be empty", "value_error");
         if (cores != null && cores < 0) b.err("required_cores", "Input should be greater than or equal to 0", "greater_than_equal");
         if (cores != null && cores > 100_000) b.err("required_cores", "required_cores is unreasonably large", "less_than_equal");
@@ -111,7 +131,8 @@ final class SubmitService {
         ensureLogDirs();
         HostCore.Submitted done = core.submit(new HostCore.NewTasks(command, arguments == null ? List.of() : arguments, sets,
                 env, cores.intValue(), memory, targets, envName, image, priv, effectiveMounts,
-                maxRunning == null ? null : maxRunning.intValue()));
+                maxRunning == null ? null : maxRunning.intValue()),
+                new RunPolicy(priority == null ? 0 : priority.intValue()));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();

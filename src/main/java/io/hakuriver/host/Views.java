@@ -42,6 +42,7 @@ public final class Views {
         m.put("additional_mounts", t.additionalMounts);
         m.put("max_running", t.maxRunning);
         m.put("dispatch_attempts", t.dispatchAttempts); // starts a runner could not take (busy, restarting): queued again
+        m.put("priority", t.priority);
         return m;
     }
 

@@ -37,6 +37,8 @@ public final class TaskRecord {
     public Integer maxRunning;
     /** How often a start on a runner was deferred (runner busy, unreachable, restarting) and the task went back to the queue. */
     public int dispatchAttempts;
+    /** Queue order: higher first, then oldest first (issue 14). */
+    public int priority;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 

@@ -21,9 +21,9 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running, dispatch_attempts";
+            + "additional_mounts, max_running, dispatch_attempts, priority";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -154,7 +154,8 @@ public final class TaskStore {
         if (t.privileged == null) ps.setNull(i++, Types.INTEGER); else ps.setInt(i++, t.privileged ? 1 : 0);
         ps.setString(i++, t.additionalMounts == null ? null : Json.write(t.additionalMounts));
         setInt(ps, i++, t.maxRunning);
-        ps.setInt(i, t.dispatchAttempts);
+        ps.setInt(i++, t.dispatchAttempts);
+        ps.setInt(i, t.priority);
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -189,6 +190,7 @@ public final class TaskStore {
         t.additionalMounts = m == null ? null : Json.MAPPER.convertValue(Json.tree(m), new TypeReference<List<String>>() {});
         t.maxRunning = getInt(rs, "max_running");
         t.dispatchAttempts = rs.getInt("dispatch_attempts");
+        t.priority = rs.getInt("priority");
         return t;
     }
 

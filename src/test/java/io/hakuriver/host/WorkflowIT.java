@@ -80,4 +80,35 @@ class WorkflowIT {
             c.client().send("POST", "/nodes/node-a/undrain", null, Duration.ofSeconds(5));
         }
     }
+
+    /** Ids printed by a submitting client ("  task ID" lines). */
+    static List<String> ids(Cluster.Result r) {
+        return r.out().lines().filter(l -> l.startsWith("  task ")).map(l -> l.substring(7).trim()).toList();
+    }
+
+    @Test void aHigherPriorityTaskOvertakesQueuedOnesAndAPendingTaskCanBeMoved() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String all = String.valueOf(cores);
+        String blocker = submit(task("node-b", cores, "sleep", "60")); // holds node-b until killed below
+        c.awaitTask(blocker, Duration.ofSeconds(30), s -> s.equals("running"));
+        String low = ids(c.client("--target", "node-b", "--cores", all, "--container", "NULL", "--", "echo", "low")).get(0);
+        String later = ids(c.client("--target", "node-b", "--cores", all, "--container", "NULL", "--", "echo", "later")).get(0);
+        String high = ids(c.client("--target", "node-b", "--cores", all, "--container", "NULL", "--priority", "10", "--", "echo", "high")).get(0);
+        Cluster.Result moved = c.client("priority", later, "-5");
+        assertThat(moved.exit()).as(moved.toString()).isZero();
+        assertThat(moved.out()).contains("Priority of task " + later + " is now -5.");
+        assertThat(c.status(high).get("priority").asInt()).isEqualTo(10);
+        assertThat(c.status(low).get("status").asText()).isEqualTo("pending");
+        c.client().post("/kill/" + blocker, null);
+        JsonNode h = c.awaitTask(high, Duration.ofSeconds(40), Cluster::isFinal);
+        JsonNode l = c.awaitTask(low, Duration.ofSeconds(40), Cluster::isFinal);
+        JsonNode m = c.awaitTask(later, Duration.ofSeconds(40), Cluster::isFinal);
+        assertThat(time(h, "started_at")).isBefore(time(l, "started_at"));
+        assertThat(time(l, "started_at")).isBefore(time(m, "started_at"));
+        var bad = c.client().send("POST", "/task/" + high + "/priority", Map.of("priority", 5), Duration.ofSeconds(5));
+        assertThat(bad.statusCode()).isEqualTo(409);
+        var range = c.client().send("POST", "/submit", Map.of("command", "true", "priority", 5000), Duration.ofSeconds(5));
+        assertThat(range.statusCode()).isEqualTo(422);
+        assertThat(range.body()).contains("priority must be between -1000 and 1000");
+    }
 }
