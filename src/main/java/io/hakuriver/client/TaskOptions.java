@@ -35,6 +35,12 @@ public class TaskOptions {
     @Option(names = "--priority", paramLabel = "N", description = "Queue priority, -1000..1000: higher starts first, FIFO within one priority (default 0).")
     public Integer priority;
 
+    @Option(names = "--after", split = ",", paramLabel = "ID", description = "Start only after these tasks or batches (a batch id = all its elements) all completed; if one fails or is killed, this task fails without running.")
+    public List<String> after = new ArrayList<>();
+
+    @Option(names = "--after-any", split = ",", paramLabel = "ID", description = "Start after these tasks or batches have ended, whatever their outcome.")
+    public List<String> afterAny = new ArrayList<>();
+
     public Long memoryBytes() {
         if (memory == null) return null;
         try { return MemorySize.parse(memory); }
@@ -49,6 +55,16 @@ public class TaskOptions {
             m.put(e.substring(0, i).trim(), e.substring(i + 1).trim());
         }
         return m;
+    }
+
+    private static List<String> ids(String option, List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            String s = v.trim();
+            if (!s.matches("\\d{1,19}")) throw new UsageError(option + " '" + v + "': expected task or batch ids (decimal numbers), comma-separated");
+            out.add(s);
+        }
+        return out;
     }
 
     /** The /submit body for a command (sweeps add argument_sets). */
@@ -66,6 +82,9 @@ public class TaskOptions {
         b.put("additional_mounts", mounts);
         // additions are sent only when used, so a submission without them is byte for byte the original's
         if (priority != null) b.put("priority", priority);
+        if (!after.isEmpty() && !afterAny.isEmpty()) throw new UsageError("give either --after or --after-any, not both");
+        if (!after.isEmpty()) b.put("after", ids("--after", after));
+        if (!afterAny.isEmpty()) b.put("after_any", ids("--after-any", afterAny));
         return b;
     }
 }

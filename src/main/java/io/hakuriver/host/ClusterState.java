@@ -73,6 +73,11 @@ final class ClusterState {
     /** Estimated heap held by unfinished tasks ({@link TaskRecord#footprint()}), the budget submit checks. */
     private long heldBytes;
     private List<TaskRecord> fresh = new ArrayList<>();
+    /** Who waits on what (--after / --after-any), and the open elements of every batch. */
+    private final Dependencies deps = new Dependencies();
+    /** Tasks that just ended and whose dependents have not been looked at yet (a chain is walked, not recursed). */
+    private final java.util.ArrayDeque<TaskRecord> ended = new java.util.ArrayDeque<>();
+    private boolean resolving;
     private boolean fullScan = true;
     private Instant lastClockLook;
     private RunnerLink link;
@@ -92,14 +97,23 @@ final class ClusterState {
                 nodes.put(n.hostname, n);
                 usage.put(n.hostname, new NodeUsage());
             }
+            List<TaskRecord> waiting = new ArrayList<>();
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
                 heldBytes += t.footprint();
-                if (t.status == TaskStatus.PENDING) queue.put(QueueKey.of(t), t);
+                if (t.status != TaskStatus.LOST) deps.opened(t);
+                if (t.status == TaskStatus.PENDING && t.dependsOn != null) waiting.add(t);
+                else if (t.status == TaskStatus.PENDING) queue.put(QueueKey.of(t), t);
                 index(t, +1);
                 if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
                 // the Host may have died between committing the assignment and sending /run: send it again
                 if (t.status == TaskStatus.ASSIGNING) resumeAfterStart.add(t);
+            }
+            // dependencies are not stored as a graph: what each waiting task still waits on is worked out again
+            for (TaskRecord t : waiting) {
+                String failure = awaitDependencies(t);
+                if (failure != null) transition(t, TaskStatus.FAILED, r -> r.errorMessage = failure);
+                else if (t.unmetDependencies == 0) release(t);
             }
         }
         log.info("Loaded {} nodes and {} unfinished tasks ({} queued, {} assigning)", nodes.size(), active.size(),
@@ -153,10 +167,137 @@ final class ClusterState {
         if (last == null || Duration.between(last, now()).compareTo(every) >= 0) saveNode(n);
     }
 
-    /** Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails. */
+    /**
+     * Adds freshly submitted tasks (status pending) to the queue, in one transaction; nothing is kept if it fails.
+     * A task with dependencies that have not all ended waits outside the queue ({@link #awaitDependencies}).
+     */
     void enqueue(List<TaskRecord> newTasks) {
         tasks.saveAll(newTasks);
-        for (TaskRecord t : newTasks) { active.put(t.taskId, t); queue.put(QueueKey.of(t), t); fresh.add(t); heldBytes += t.footprint(); }
+        for (TaskRecord t : newTasks) {
+            active.put(t.taskId, t);
+            heldBytes += t.footprint();
+            deps.opened(t);
+            if (t.dependsOn == null || t.unmetDependencies == 0) { queue.put(QueueKey.of(t), t); fresh.add(t); }
+        }
+        for (TaskRecord t : newTasks) if (t.unmetDependencies > 0) for (long u : t.dependsOn) if (unitOpen(u)) deps.await(u, t.taskId);
+    }
+
+    // ---- dependencies (callers hold the lock) ----
+
+    /** Whether a dependency unit (a task, or a batch id = all its elements) has not ended yet. */
+    boolean unitOpen(long unit) {
+        if (deps.batchOpen(unit)) return true;
+        TaskRecord t = active.get(unit);
+        return t != null && !t.status.isFinal();
+    }
+
+    /**
+     * Why an ended unit does not count as succeeded for --after (null when every task of it completed). The words
+     * name the dependency, and for a batch its first element that did not complete.
+     */
+    String unitFailure(long unit) {
+        TaskRecord head = find(unit);
+        if (head == null) return "Dependency " + unit + " is unknown; this task did not run.";
+        if (head.batchId != null && head.batchId == unit) {
+            TaskRecord bad = tasks.firstNotCompleted(unit).orElse(null);
+            if (bad == null) return null;
+            String which = bad.taskId == unit ? "Dependency " + unit : "Dependency batch " + unit + ": its task " + bad.taskId;
+            return which + " ended as " + bad.status.wire() + exit(bad) + "; this task did not run.";
+        }
+        return head.status == TaskStatus.COMPLETED ? null
+                : "Dependency " + unit + " ended as " + head.status.wire() + exit(head) + "; this task did not run.";
+    }
+
+    private static String exit(TaskRecord t) { return t.exitCode == null ? "" : " (exit code " + t.exitCode + ")"; }
+
+    /**
+     * Counts and registers what a waiting task still waits on; returns why it can never run (an --after
+     * dependency that already ended without success), or null.
+     */
+    String awaitDependencies(TaskRecord t) {
+        int unmet = 0;
+        String failure = null;
+        for (long u : t.dependsOn) {
+            if (unitOpen(u)) { deps.await(u, t.taskId); unmet++; }
+            else if (!t.afterAny && failure == null) failure = unitFailure(u);
+        }
+        t.unmetDependencies = failure != null ? 0 : unmet;
+        return failure;
+    }
+
+    /**
+     * For new tasks (not registered yet, {@link #enqueue} registers them): counts what the first one waits on, without
+     * registering it; returns why they can never run, or null. All tasks of one submission share their dependencies.
+     */
+    String awaitDependenciesOfNew(TaskRecord t) {
+        int unmet = 0;
+        String failure = null;
+        for (long u : t.dependsOn) {
+            if (unitOpen(u)) unmet++;
+            else if (!t.afterAny && failure == null) failure = unitFailure(u);
+        }
+        t.unmetDependencies = failure != null ? 0 : unmet;
+        return failure;
+    }
+
+    /** The reason shown while a task waits on dependencies (in error_message, where every client shows it). */
+    String waitingReason(TaskRecord t) {
+        StringBuilder sb = new StringBuilder("Waiting for ");
+        int n = 0;
+        for (long u : t.dependsOn) {
+            if (!unitOpen(u)) continue;
+            if (n++ > 0) sb.append(", ");
+            if (n > 10) { sb.append("…"); break; }
+            sb.append(u);
+        }
+        return sb.append(t.afterAny ? " to end (--after-any)" : " to complete (--after)").toString();
+    }
+
+    /** A waiting task whose dependencies are all met joins the queue. */
+    private void release(TaskRecord t) {
+        t.unmetDependencies = 0;
+        t.errorMessage = null;
+        queue.put(QueueKey.of(t), t);
+        fresh.add(t);
+        write(t);
+    }
+
+    /** Looks at the dependents of tasks that just ended, and of theirs in turn (a failed --after fails its chain). */
+    private void resolveEnded() {
+        if (resolving) return;
+        resolving = true;
+        try {
+            TaskRecord t;
+            while ((t = ended.poll()) != null) {
+                boolean batchDone = deps.ended(t);
+                if (t.batchId == null || t.batchId != t.taskId) releaseUnit(t.taskId);
+                if (batchDone) releaseUnit(t.batchId);
+            }
+        } finally {
+            resolving = false;
+        }
+    }
+
+    private void releaseUnit(long unit) {
+        List<Long> waiters = deps.release(unit);
+        if (waiters == null) return;
+        String failure = null;
+        boolean failureKnown = false;
+        for (long id : waiters) {
+            TaskRecord w = active.get(id);
+            if (w == null || w.status != TaskStatus.PENDING || w.unmetDependencies == 0) continue; // killed meanwhile
+            if (!w.afterAny) {
+                if (!failureKnown) { failure = unitFailure(unit); failureKnown = true; }
+                if (failure != null) {
+                    String why = failure;
+                    w.unmetDependencies = 0;
+                    transition(w, TaskStatus.FAILED, r -> r.errorMessage = why);
+                    continue;
+                }
+            }
+            if (--w.unmetDependencies == 0) release(w);
+            else { w.errorMessage = waitingReason(w); write(w); }
+        }
     }
 
     /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
@@ -228,6 +369,8 @@ final class ClusterState {
         else active.put(t.taskId, t);
         index(t, +1);
         write(t);
+        if (!from.isFinal() && to.isFinal()) { ended.add(t); resolveEnded(); }
+        else if (from.isFinal() && !to.isFinal()) deps.opened(t); // a lost task its Runner still runs
         return true;
     }
 

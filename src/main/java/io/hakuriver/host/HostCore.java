@@ -114,6 +114,7 @@ public final class HostCore {
             if (!req.targets().isEmpty() && accepted.isEmpty()) {
                 throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
             }
+            long[] dependsOn = dependencies(policy);
             int count = req.argumentSets() != null ? req.argumentSets().size() : Math.max(1, accepted.size());
             List<TaskRecord> created = new ArrayList<>(count);
             Instant now = state.now();
@@ -142,6 +143,8 @@ public final class HostCore {
                 r.additionalMounts = req.envName() == null ? null : req.mounts();
                 r.maxRunning = req.maxRunning();
                 r.priority = policy.priority();
+                r.dependsOn = dependsOn;
+                r.afterAny = dependsOn != null && policy.afterAny();
                 created.add(r);
             }
             long more = 0;
@@ -151,9 +154,42 @@ public final class HostCore {
                         + count + " more would pass its memory budget of " + (ClusterState.MAX_HELD_BYTES >> 20)
                         + " MiB for queued work. Submit again when some have finished.");
             }
+            String neverRuns = null;
+            if (dependsOn != null) {
+                TaskRecord first = created.get(0);
+                neverRuns = state.awaitDependenciesOfNew(first);
+                String reason = first.unmetDependencies > 0 ? state.waitingReason(first) : null;
+                for (TaskRecord r : created) { r.unmetDependencies = first.unmetDependencies; r.errorMessage = reason; }
+            }
             state.enqueue(created);
+            if (neverRuns != null) {
+                // an --after dependency already ended without success: the tasks are recorded, and end as failed
+                String why = neverRuns;
+                for (TaskRecord r : created) state.transition(r, TaskStatus.FAILED, x -> x.errorMessage = why);
+            }
             return new Submitted(created, failures);
         });
+    }
+
+    /**
+     * The dependency ids of a submission, without duplicates, or null when it has none. Each must name a task or a
+     * batch that exists already; an id of a task in this same request does not exist yet, so no cycle can form (422).
+     */
+    private long[] dependencies(RunPolicy policy) {
+        if (policy.after().isEmpty()) return null;
+        java.util.LinkedHashSet<Long> ids = new java.util.LinkedHashSet<>(policy.after());
+        String field = policy.afterAny() ? "after_any" : "after";
+        if (ids.size() > RunPolicy.MAX_DEPENDENCIES) {
+            throw ApiException.validation(field, ids.size() + " dependencies; at most " + RunPolicy.MAX_DEPENDENCIES
+                    + " are allowed (name a batch id to depend on all its elements)", "too_long");
+        }
+        for (long id : ids) {
+            if (state.find(id) == null) {
+                throw ApiException.validation(field, "Unknown task or batch id " + id + ": a dependency must name a task or batch "
+                        + "that was already submitted (so dependencies can never form a cycle)", "value_error");
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Reasons a target can never accept the task (spec §6.2 wording), or null. */

@@ -1,12 +1,24 @@
 package io.hakuriver.host;
 
+import java.util.List;
+
 /**
- * How submitted tasks are run beyond their resources: queue priority (higher first, FIFO within one priority).
- * Kept apart from {@link HostCore.NewTasks} so the wire fields of a submission and the work-flow options grow
- * independently.
+ * How submitted tasks are run beyond their resources: queue priority (higher first, FIFO within one priority) and
+ * dependencies ({@code after}: task or batch ids that must end first; with {@code afterAny} whatever their outcome,
+ * otherwise they must all complete). Kept apart from {@link HostCore.NewTasks} so the wire fields of a submission and
+ * the work-flow options grow independently.
  */
-public record RunPolicy(int priority) {
-    public static final RunPolicy NONE = new RunPolicy(0);
+public record RunPolicy(int priority, List<Long> after, boolean afterAny) {
+    public static final RunPolicy NONE = new RunPolicy(0, List.of(), false);
     /** Range of --priority; wide enough for any scheme, small enough to print. */
     public static final int MIN_PRIORITY = -1000, MAX_PRIORITY = 1000;
+    /** Most dependency ids one submission may name (a batch id counts once, whatever its size). */
+    public static final int MAX_DEPENDENCIES = 1000;
+
+    public RunPolicy { after = after == null ? List.of() : List.copyOf(after); }
+
+    public RunPolicy(int priority) { this(priority, List.of(), false); }
+
+    public static RunPolicy after(List<Long> ids) { return new RunPolicy(0, ids, false); }
+    public static RunPolicy afterAny(List<Long> ids) { return new RunPolicy(0, ids, true); }
 }

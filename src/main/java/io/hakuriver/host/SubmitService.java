@@ -69,6 +69,10 @@ final class SubmitService {
         Long maxRunning = b.integer("max_running", false);
         List<List<String>> sets = argumentSets(b);
         Long priority = b.integer("priority", false);
+        List<Long> after = b.longs("after"), afterAny = b.longs("after_any");
+        if (!after.isEmpty() && !afterAny.isEmpty()) {
+            b.err("after_any", "give either after (all must complete) or after_any (all must end), not both", "value_error");
+        }
         if (priority != null && (priority < RunPolicy.MIN_PRIORITY || priority > RunPolicy.MAX_PRIORITY)) {
             b.err("priority", "priority must be between " + RunPolicy.MIN_PRIORITY + " and " + RunPolicy.MAX_PRIORITY, "value_error");
         }
@@ -132,7 +136,7 @@ final class SubmitService {
         HostCore.Submitted done = core.submit(new HostCore.NewTasks(command, arguments == null ? List.of() : arguments, sets,
                 env, cores.intValue(), memory, targets, envName, image, priv, effectiveMounts,
                 maxRunning == null ? null : maxRunning.intValue()),
-                new RunPolicy(priority == null ? 0 : priority.intValue()));
+                new RunPolicy(priority == null ? 0 : priority.intValue(), afterAny.isEmpty() ? after : afterAny, !afterAny.isEmpty()));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();

@@ -43,6 +43,10 @@ public final class Views {
         m.put("max_running", t.maxRunning);
         m.put("dispatch_attempts", t.dispatchAttempts); // starts a runner could not take (busy, restarting): queued again
         m.put("priority", t.priority);
+        List<String> deps = null;
+        if (t.dependsOn != null) { deps = new java.util.ArrayList<>(); for (long d : t.dependsOn) deps.add(String.valueOf(d)); }
+        m.put("depends_on", deps); // while it waits, error_message says on which (every client shows that field)
+        m.put("dependency_mode", t.dependsOn == null ? null : t.afterAny ? "after_any" : "after");
         return m;
     }
 

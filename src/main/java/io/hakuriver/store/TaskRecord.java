@@ -39,6 +39,12 @@ public final class TaskRecord {
     public int dispatchAttempts;
     /** Queue order: higher first, then oldest first (issue 14). */
     public int priority;
+    /** Tasks or batches (a batch id = all its elements) that must end first; null when none (issue 14). */
+    public long[] dependsOn;
+    /** With {@link #dependsOn}: run when they end whatever the outcome (--after-any), not only if all completed. */
+    public boolean afterAny;
+    /** Not stored: how many of {@link #dependsOn} have not ended yet; while above 0 the task waits outside the queue. */
+    public int unmetDependencies;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 
@@ -51,6 +57,7 @@ public final class TaskRecord {
         if (arguments != null) for (String a : arguments) b += 48 + len(a);
         if (envVars != null) for (var e : envVars.entrySet()) b += 96 + len(e.getKey()) + len(e.getValue());
         if (additionalMounts != null) for (String m : additionalMounts) b += 48 + len(m);
+        if (dependsOn != null) b += 16 + 8L * dependsOn.length;
         return b;
     }
 

@@ -21,9 +21,9 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running, dispatch_attempts, priority";
+            + "additional_mounts, max_running, dispatch_attempts, priority, depends_on, after_any";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -62,6 +62,13 @@ public final class TaskStore {
         // lost tasks stay in memory: their runner may come back and report them (reconciliation)
         return query("SELECT " + COLUMNS + " FROM task WHERE status NOT IN ('completed','failed','killed','killed_oom') "
                 + "ORDER BY task_id", List.of());
+    }
+
+    /** The first element of a batch that did not complete (its failure names a dependency's cause), if any. */
+    public Optional<TaskRecord> firstNotCompleted(long batchId) {
+        List<TaskRecord> l = query("SELECT " + COLUMNS + " FROM task WHERE batch_id = ? AND status != 'completed' ORDER BY task_id LIMIT 1",
+                List.of(batchId));
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
     public long maxId() {
@@ -155,7 +162,9 @@ public final class TaskStore {
         ps.setString(i++, t.additionalMounts == null ? null : Json.write(t.additionalMounts));
         setInt(ps, i++, t.maxRunning);
         ps.setInt(i++, t.dispatchAttempts);
-        ps.setInt(i, t.priority);
+        ps.setInt(i++, t.priority);
+        ps.setString(i++, t.dependsOn == null ? null : Json.write(t.dependsOn));
+        ps.setInt(i, t.afterAny ? 1 : 0);
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -191,6 +200,9 @@ public final class TaskStore {
         t.maxRunning = getInt(rs, "max_running");
         t.dispatchAttempts = rs.getInt("dispatch_attempts");
         t.priority = rs.getInt("priority");
+        String deps = rs.getString("depends_on");
+        t.dependsOn = deps == null ? null : Json.MAPPER.convertValue(Json.tree(deps), long[].class);
+        t.afterAny = rs.getInt("after_any") != 0;
         return t;
     }
 

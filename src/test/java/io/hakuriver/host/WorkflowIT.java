@@ -111,4 +111,45 @@ class WorkflowIT {
         assertThat(range.statusCode()).isEqualTo(422);
         assertThat(range.body()).contains("priority must be between -1000 and 1000");
     }
+
+    @Test void aThreeStagePipelineWithAfterRunsInOrderAndAFailedParentEndsItsDependent() throws Exception {
+        Path dir = c.sharedDir().resolve("pipeline");
+        java.nio.file.Files.createDirectories(dir);
+        String d = dir.toString();
+        String pre = ids(c.client("--container", "NULL", "--", "sh", "-c", "sleep 1; echo pre > " + d + "/stage1")).get(0);
+        Cluster.Result sweep = c.client("sweep", "--after", pre, "--container", "NULL", "--", "sh", "-c",
+                "cat " + d + "/stage1 > " + d + "/train-$0", "span:{1..3}");
+        assertThat(sweep.exit()).as(sweep.toString()).isZero();
+        String batch = sweep.out().lines().filter(l -> l.contains("batch")).map(l -> l.replaceAll(".*?(\\d{6,}).*", "$1")).findFirst().orElseThrow();
+        Cluster.Result eval = c.client("--after", batch, "--container", "NULL", "--wait", "--", "sh", "-c",
+                "cat " + d + "/train-* | wc -l > " + d + "/eval");
+        assertThat(eval.exit()).as(eval.toString()).isZero();
+        assertThat(java.nio.file.Files.readString(dir.resolve("eval")).trim()).isEqualTo("3");
+        JsonNode evalTask = c.status(ids(eval).get(0));
+        assertThat(evalTask.get("depends_on").get(0).asText()).isEqualTo(batch);
+        assertThat(time(evalTask, "started_at")).isAfter(time(c.status(pre), "completed_at"));
+
+        String bad = ids(c.client("--container", "NULL", "--", "sh", "-c", "sleep 1; exit 4")).get(0);
+        Cluster.Result dependent = c.client("--after", bad, "--container", "NULL", "--wait", "--", "touch", d + "/must-not-exist");
+        assertThat(dependent.exit()).as(dependent.toString()).isEqualTo(1);
+        assertThat(dependent.out()).contains("failed").contains("Dependency " + bad + " ended as failed (exit code 4); this task did not run.");
+        assertThat(dir.resolve("must-not-exist")).doesNotExist();
+        var unknown = c.client("--after", "123", "--container", "NULL", "--", "true");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("Unknown task or batch id 123");
+    }
+
+    @Test void aWaitingDependentSurvivesAHostRestart() throws Exception {
+        String parent = submit(task(null, 0, "sleep", "4"));
+        Map<String, Object> child = task(null, 0, "echo", "child");
+        child.put("after", List.of(parent));
+        String dep = submit(child);
+        assertThat(c.status(dep).get("error_message").asText()).isEqualTo("Waiting for " + parent + " to complete (--after)");
+        c.stopHost(false);
+        c.startHost();
+        assertThat(c.status(dep).get("status").asText()).isEqualTo("pending");
+        JsonNode done = c.awaitTask(dep, Duration.ofSeconds(60), Cluster::isFinal);
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(c.status(parent).get("status").asText()).isEqualTo("completed");
+    }
 }
