@@ -46,7 +46,8 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("runner", "allow_root_tasks", Type.BOOL, false, "Allow tasks to run as root when the Runner itself runs as root and runner_user is empty."),
         new ConfigKey("runner", "max_tasks", Type.INT, 0L, "Most tasks this node runs at once, 0-core tasks included (0 = auto: 4 per core, at least 8). The Runner announces it to the Host."),
         new ConfigKey("security", "token", Type.STRING, "", "Shared bearer token; when set every endpoint but /healthz requires it. Prefer token_file."),
-        new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret).")
+        new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret)."),
+        new ConfigKey("security", "metrics_public", Type.BOOL, false, "Serve GET /metrics (Prometheus) without the token, for a scraper that has none.")
     );
 
     public static ConfigKey find(String section, String name) {

@@ -183,7 +183,7 @@ public final class ConfigLoader {
                 bool(v, "docker.allow_privileged"), list(v, "docker.allowed_mount_prefixes"), bool(v, "docker.allow_dangerous_mounts")),
             new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
                 bool(v, "runner.allow_root_tasks"), bounded(v, "runner.max_tasks", 0, 100_000, sources)),
-            new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file")),
+            new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file"), bool(v, "security.metrics_public")),
             List.copyOf(sources));
         String nb = cfg.runner().nullBackend();
         if (!List.of("auto", "systemd", "process").contains(nb)) {

@@ -31,7 +31,7 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
         }
     }
     public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
-    public record Security(String token, String tokenFile) {}
+    public record Security(String token, String tokenFile, boolean metricsPublic) {}
 
     public String hostUrl() {
         return "http://" + network.hostReachableAddress() + ":" + network.hostPort();

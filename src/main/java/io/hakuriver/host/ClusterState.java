@@ -78,6 +78,14 @@ final class ClusterState {
     /** Tasks that just ended and whose dependents have not been looked at yet (a chain is walked, not recursed). */
     private final java.util.ArrayDeque<TaskRecord> ended = new java.util.ArrayDeque<>();
     private boolean resolving;
+    private final LatencyHistogram queueWait = new LatencyHistogram("hakuriver_task_queue_wait_seconds",
+            "Submission until the Host placed the task on a node (dependency waits included).", LONG_BUCKETS);
+    private final LatencyHistogram dispatchLatency = new LatencyHistogram("hakuriver_task_dispatch_latency_seconds",
+            "Placement on a node until its Runner first reported the task (running, or its outcome if it ended first).",
+            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
+    private final LatencyHistogram endToEnd = new LatencyHistogram("hakuriver_task_end_to_end_seconds",
+            "Submission until the task reached a final state, whatever the outcome.", LONG_BUCKETS);
+    private static final double[] LONG_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400};
     private boolean fullScan = true;
     private Instant lastClockLook;
     private RunnerLink link;
@@ -369,9 +377,64 @@ final class ClusterState {
         else active.put(t.taskId, t);
         index(t, +1);
         write(t);
+        observe(t, from, to);
         if (!from.isFinal() && to.isFinal()) { ended.add(t); resolveEnded(); }
         else if (from.isFinal() && !to.isFinal()) deps.opened(t); // a lost task its Runner still runs
         return true;
+    }
+
+    /** Latency histograms of /metrics, fed by the transitions themselves. */
+    private void observe(TaskRecord t, TaskStatus from, TaskStatus to) {
+        long now = now().toEpochMilli();
+        if (from == TaskStatus.PENDING && to == TaskStatus.ASSIGNING) {
+            t.placedAtMillis = now;
+            if (t.submittedAt != null) queueWait.observe((now - t.submittedAt.toEpochMilli()) / 1000.0);
+        } else if (from == TaskStatus.ASSIGNING && t.placedAtMillis > 0 && to != TaskStatus.PENDING && to != TaskStatus.KILLED
+                && to != TaskStatus.LOST) {
+            // the Runner's first report: running, or already the outcome of a task that ended before it said so
+            dispatchLatency.observe((now - t.placedAtMillis) / 1000.0);
+        }
+        if (!from.isFinal() && to.isFinal() && t.submittedAt != null) endToEnd.observe((now - t.submittedAt.toEpochMilli()) / 1000.0);
+    }
+
+    /** The in-memory part of /metrics: queue, waiting tasks, nodes, capacity, Runner backlogs, latencies. */
+    void renderMetrics(MetricsText out) {
+        Instant now = now();
+        out.gauge("hakuriver_queue_length", "Tasks in the queue, ready to be placed (tasks waiting on dependencies are not).", queue.size());
+        Instant oldest = null;
+        for (TaskRecord t : queue.values()) if (t.submittedAt != null && (oldest == null || t.submittedAt.isBefore(oldest))) oldest = t.submittedAt;
+        out.gauge("hakuriver_queue_oldest_age_seconds", "Age of the oldest task in the queue (0 when it is empty).",
+                oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0));
+        int waiting = 0;
+        for (TaskRecord t : active.values()) if (t.status == TaskStatus.PENDING && t.unmetDependencies > 0) waiting++;
+        out.gauge("hakuriver_tasks_waiting_dependencies", "Pending tasks waiting for --after/--after-any dependencies.", waiting);
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        for (String s : List.of("online", "draining", "drained", "offline")) byState.put(s, 0);
+        long cores = 0, coresUsed = 0, mem = 0, memUsed = 0;
+        for (NodeRecord n : nodes.values()) {
+            NodeUsage u = usage(n.hostname);
+            boolean holding = u.tasks > 0;
+            String s = !n.online() ? "offline" : !n.drain ? "online" : holding ? "draining" : "drained";
+            byState.merge(s, 1, Integer::sum);
+            if (!n.online()) continue;
+            cores += n.totalCores;
+            coresUsed += u.cores;
+            mem += n.memoryTotalBytes == null ? 0 : n.memoryTotalBytes;
+            memUsed += u.memory;
+        }
+        out.header("hakuriver_nodes", "gauge", "Nodes by state (draining/drained: online nodes an operator drained).");
+        byState.forEach((s, c) -> out.sample("hakuriver_nodes", "state", s, c));
+        out.gauge("hakuriver_cores_total", "Cores of the online nodes.", cores);
+        out.gauge("hakuriver_cores_reserved", "Cores reserved by assigning, running and paused tasks on online nodes.", coresUsed);
+        out.gauge("hakuriver_memory_bytes_total", "Memory of the online nodes, in bytes.", mem);
+        out.gauge("hakuriver_memory_reserved_bytes", "Memory reserved by tasks on online nodes, in bytes.", memUsed);
+        out.header("hakuriver_runner_pending_updates", "gauge", "Status updates a Runner has not delivered to the Host yet, as of its last heartbeat.");
+        for (NodeRecord n : nodes.values()) if (n.pendingUpdates != null) out.sample("hakuriver_runner_pending_updates", "node", n.hostname, n.pendingUpdates);
+        out.header("hakuriver_illegal_transitions_total", "counter", "State changes the transition table refused (e.g. a late completed after killed).");
+        out.sample("hakuriver_illegal_transitions_total", illegalTransitions.get());
+        queueWait.render(out);
+        dispatchLatency.render(out);
+        endToEnd.render(out);
     }
 
     private static boolean holds(TaskRecord t) {

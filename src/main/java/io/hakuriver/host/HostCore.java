@@ -262,7 +262,10 @@ public final class HostCore {
     }
 
     /** A heartbeat: node facts, killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes. */
-    void heartbeat(String hostname, HeartbeatRequest hb) {
+    void heartbeat(String hostname, HeartbeatRequest hb) { heartbeat(hostname, hb, null); }
+
+    /** A heartbeat with the Runner's count of undelivered status updates (null from an original Runner). */
+    void heartbeat(String hostname, HeartbeatRequest hb, Integer pendingUpdates) {
         boolean reportsPaused = hb.pausedTasks() != null;
         Set<Long> running = new HashSet<>(hb.runningTasksOrEmpty());
         Set<Long> paused = new HashSet<>(hb.pausedTasksOrEmpty());
@@ -270,6 +273,7 @@ public final class HostCore {
             NodeRecord n = state.node(hostname);
             if (n == null) throw ApiException.notFound("Node not registered");
             n.lastHeartbeat = state.now();
+            n.pendingUpdates = pendingUpdates;
             n.cpuPercent = hb.cpuPercent();
             n.memoryPercent = hb.memoryPercent();
             n.memoryUsedBytes = hb.memoryUsedBytes();
@@ -520,6 +524,24 @@ public final class HostCore {
             if (TaskStatus.HOLDS_RESOURCES.contains(t.status)) holding.add(String.valueOf(t.taskId));
         }
         return Views.node(n, state.usage(n.hostname), holding);
+    }
+
+    /**
+     * GET /metrics: tasks by state from a reader connection (outside the lock), then the live state (under it, a
+     * walk over nodes, the queue and the unfinished tasks, no database).
+     */
+    String metricsText() {
+        MetricsText out = new MetricsText();
+        Map<String, Long> stored;
+        try (Connection reader = db.openReader()) {
+            stored = TaskStore.countByStatus(reader);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("counting tasks failed: " + e.getMessage(), e);
+        }
+        out.header("hakuriver_tasks", "gauge", "Tasks the Host has stored, by state.");
+        for (TaskStatus s : TaskStatus.values()) out.sample("hakuriver_tasks", "state", s.wire(), stored.getOrDefault(s.wire(), 0L));
+        synchronized (db.lock()) { state.renderMetrics(out); }
+        return out.toString();
     }
 
     /** Copies of the node rows, for health sampling. */

@@ -33,7 +33,7 @@ public final class HostServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostServer.class);
     /** First path segments that belong to the API (everything else may be the dashboard). */
     static final Set<String> API_ROOTS = Set.of("register", "heartbeat", "update", "submit", "status", "tasks", "task",
-            "kill", "command", "nodes", "health", "healthz", "docker", "batches", "api");
+            "kill", "command", "nodes", "health", "healthz", "docker", "batches", "metrics", "api");
 
     /** Request attribute marking a response written by the exception handler (the 404 page must not replace it). */
     public static final String HANDLED = "hakuriver.handled";
@@ -107,6 +107,7 @@ public final class HostServer implements AutoCloseable {
             new TaskApi(core).register(routes);
             new NodeApi(core, sampler, auth.enabled(), modules).register(routes);
             new LogApi(core).register(routes);
+            new MetricsApi(core).register(routes);
             for (HostModule m : modules) m.register(routes);
         });
         if (!auth.enabled() && !isLoopback(config.network().hostBindIp())) {
@@ -133,6 +134,7 @@ public final class HostServer implements AutoCloseable {
         String rel = path.startsWith("/api/") ? path.substring(4) : path;
         String first = rel.length() > 1 ? rel.substring(1).split("/", 2)[0] : "";
         if (!API_ROOTS.contains(first) || first.equals("healthz")) return; // dashboard files and the probe are open
+        if (first.equals("metrics") && config.security().metricsPublic()) return; // a scraper without the token
         if (!auth.accepts(Auth.presented(ctx, allowQueryToken))) {
             throw new ApiException(401, "Missing or invalid token: send 'Authorization: Bearer <token>' "
                     + "(the [security] token of this cluster).");

@@ -76,8 +76,10 @@ final class RunnerApi {
         Double memPct = b.number("memory_percent");
         Long memUsed = b.integer("memory_used_bytes", false);
         Long memTotal = b.integer("memory_total_bytes", false);
+        Long backlog = b.integer("pending_updates", false); // ours; an original Runner sends none
         b.check();
-        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null));
+        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null),
+                backlog == null ? null : (int) Math.max(0, Math.min(Integer.MAX_VALUE, backlog)));
         ctx.json(Map.of("message", "Heartbeat received"));
     }
 

@@ -214,6 +214,7 @@ public final class RunnerDaemon implements AutoCloseable {
             body.put("memory_used_bytes", used);
             body.put("memory_total_bytes", total);
             body.put("paused_tasks", agent.pausedIds());
+            body.put("pending_updates", outbox.pending()); // ours: the Host's /metrics shows each Runner's backlog
             int status = host.heartbeat(name, body);
             if (status == 404) {
                 log.warn("Host does not know this runner any more; registering again");

@@ -24,6 +24,8 @@ public final class NodeRecord {
      * {@link #status} (which registrations and heartbeats set), so no heartbeat or restart undoes it.
      */
     public boolean drain;
+    /** Not stored: status updates its Runner has not delivered yet, as of its last heartbeat (null if it never said). */
+    public Integer pendingUpdates;
 
     public boolean online() { return "online".equals(status); }
 
@@ -32,7 +34,7 @@ public final class NodeRecord {
         NodeRecord n = new NodeRecord();
         n.hostname = hostname; n.url = url; n.totalCores = totalCores; n.lastHeartbeat = lastHeartbeat; n.status = status;
         n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
-        n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks; n.drain = drain;
+        n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks; n.drain = drain; n.pendingUpdates = pendingUpdates;
         return n;
     }
 }

@@ -45,6 +45,8 @@ public final class TaskRecord {
     public boolean afterAny;
     /** Not stored: how many of {@link #dependsOn} have not ended yet; while above 0 the task waits outside the queue. */
     public int unmetDependencies;
+    /** Not stored: when the Host placed the task on a node (epoch ms; 0 = not placed since the Host started). */
+    public long placedAtMillis;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 

@@ -111,6 +111,15 @@ public final class TaskStore {
         }
     }
 
+    /** Stored tasks per status, on the given connection (a reader: outside the state lock). */
+    public static Map<String, Long> countByStatus(Connection c) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM task GROUP BY status")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        } catch (SQLException e) { throw new StoreException("counting tasks by status", e); }
+        return out;
+    }
+
     public long count(TaskFilter f) { return count(db.connection(), f); }
 
     /** Counts on the given connection (e.g. a {@link Database#openReader() reader}). */
