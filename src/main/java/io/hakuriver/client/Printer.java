@@ -69,6 +69,19 @@ public final class Printer {
         if (!t.path("error_message").isNull()) out.println("  message:    " + text(t.get("error_message")));
         out.println("  stdout:     " + text(t.get("stdout_path")));
         out.println("  stderr:     " + text(t.get("stderr_path")));
+        if (t.path("priority").asInt(0) != 0) out.println("  priority:   " + t.get("priority").asText());
+        if (t.path("depends_on").isArray()) {
+            List<String> deps = new ArrayList<>();
+            t.get("depends_on").forEach(d -> deps.add(d.asText()));
+            out.println("  after:      " + String.join(", ", deps) + ("after_any".equals(t.path("dependency_mode").asText()) ? " (any outcome)" : " (must complete)"));
+        }
+        if (t.path("retries").asInt(0) > 0) out.println("  attempt:    " + t.path("attempt").asInt(1) + " of " + (t.path("retries").asInt() + 1));
+        for (JsonNode a : t.path("attempts")) {
+            out.println("  attempt " + a.path("attempt").asText() + ":  " + text(a.get("status")) + " on " + text(a.get("node"))
+                    + (a.path("exit_code").isNull() ? "" : " (exit code " + a.get("exit_code").asText() + ")")
+                    + ", " + time(a.get("started_at")) + " - " + time(a.get("completed_at"))
+                    + "; logs: hakuriver.client logs " + text(t.get("task_id")) + " --attempt " + a.path("attempt").asText());
+        }
     }
 
     public static void tasks(PrintStream out, JsonNode list) {

@@ -41,6 +41,15 @@ public class TaskOptions {
     @Option(names = "--after-any", split = ",", paramLabel = "ID", description = "Start after these tasks or batches have ended, whatever their outcome.")
     public List<String> afterAny = new ArrayList<>();
 
+    @Option(names = "--retries", paramLabel = "N", description = "Run again up to N times when an attempt fails with a non-zero exit code, or is lost with its node (0..100).")
+    public Integer retries;
+
+    @Option(names = "--retry-delay", paramLabel = "SEC", description = "Seconds before the first retry, doubling for each further one (at most 1 h). Default: 10.")
+    public Integer retryDelay;
+
+    @Option(names = "--retry-on", split = ",", paramLabel = "CODE", description = "Retry only these exit codes (comma-separated); default: any non-zero.")
+    public List<Integer> retryOn = new ArrayList<>();
+
     public Long memoryBytes() {
         if (memory == null) return null;
         try { return MemorySize.parse(memory); }
@@ -85,6 +94,10 @@ public class TaskOptions {
         if (!after.isEmpty() && !afterAny.isEmpty()) throw new UsageError("give either --after or --after-any, not both");
         if (!after.isEmpty()) b.put("after", ids("--after", after));
         if (!afterAny.isEmpty()) b.put("after_any", ids("--after-any", afterAny));
+        if ((retryDelay != null || !retryOn.isEmpty()) && retries == null) throw new UsageError("--retry-delay and --retry-on need --retries N");
+        if (retries != null) b.put("retries", retries);
+        if (retryDelay != null) b.put("retry_delay", retryDelay);
+        if (!retryOn.isEmpty()) b.put("retry_on", retryOn);
         return b;
     }
 }

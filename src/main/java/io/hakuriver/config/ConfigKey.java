@@ -31,6 +31,7 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("timing", "cleanup_check_interval", Type.INT, 10L, "Seconds between dead-runner checks on the Host."),
         new ConfigKey("timing", "resource_check_interval", Type.INT, 1L, "Accepted for compatibility; unused."),
         new ConfigKey("timing", "dispatch_window", Type.INT, 16L, "Most task starts the Host has in flight to one Runner at once; the rest wait in the Host's queue (back-pressure)."),
+        new ConfigKey("timing", "lost_requeue_grace", Type.INT, 60L, "Seconds a lost task (its node went offline) waits for its node to come back before it is queued again as its next attempt; only tasks with --retries left."),
         new ConfigKey("environment", "runner_user", Type.STRING, "", "User that systemd-scope tasks run as (empty = the Runner's own user)."),
         new ConfigKey("docker", "container_dir", Type.STRING, "hakuriver-containers", "Sub-directory of shared_dir holding environment tarballs."),
         new ConfigKey("docker", "default_container_name", Type.STRING, "hakuriver-base", "Environment used when a task names none (\"NULL\" = such tasks run without a container, like --container NULL)."),

@@ -176,7 +176,7 @@ public final class ConfigLoader {
             new HakuConfig.Database(str(v, "database.db_file")),
             new HakuConfig.Timing(positive(v, "timing.heartbeat_interval", sources), positive(v, "timing.heartbeat_timeout_factor", sources),
                 positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources),
-                positive(v, "timing.dispatch_window", sources)),
+                positive(v, "timing.dispatch_window", sources), positive(v, "timing.lost_requeue_grace", sources)),
             new HakuConfig.Environment(str(v, "environment.runner_user")),
             new HakuConfig.Docker(str(v, "docker.container_dir"), str(v, "docker.default_container_name"),
                 str(v, "docker.initial_base_image"), bool(v, "docker.tasks_privileged"), list(v, "docker.additional_mounts"),

@@ -17,7 +17,7 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
                         String hostLogFile, String runnerLogFile) {}
     public record Database(String dbFile) {}
     public record Timing(int heartbeatInterval, int heartbeatTimeoutFactor, int cleanupCheckInterval,
-                         int resourceCheckInterval, int dispatchWindow) {}
+                         int resourceCheckInterval, int dispatchWindow, int lostRequeueGrace) {}
     public record Environment(String runnerUser) {}
     public record Docker(String containerDir, String defaultContainerName, String initialBaseImage,
                          boolean tasksPrivileged, List<String> additionalMounts, boolean allowPrivileged,

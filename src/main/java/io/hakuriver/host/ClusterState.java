@@ -11,6 +11,11 @@ import io.hakuriver.store.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hakuriver.store.AttemptRecord;
+import io.hakuriver.store.AttemptStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +83,13 @@ final class ClusterState {
     /** Tasks that just ended and whose dependents have not been looked at yet (a chain is walked, not recursed). */
     private final java.util.ArrayDeque<TaskRecord> ended = new java.util.ArrayDeque<>();
     private boolean resolving;
+    final AttemptStore attempts;
+    /** Next attempts waiting for their back-off, by due time. */
+    private final TreeMap<Due, TaskRecord> delayed = new TreeMap<>();
+    /** Lost tasks with retries left: queued again when their node stays away past the grace period. */
+    private final Map<Long, TaskRecord> lostWithRetries = new HashMap<>();
+    /** Task → node that may still run a lost attempt of it, superseded by a later attempt. */
+    private final Map<Long, String> supersededOn = new HashMap<>();
     private final LatencyHistogram queueWait = new LatencyHistogram("hakuriver_task_queue_wait_seconds",
             "Submission until the Host placed the task on a node (dependency waits included).", LONG_BUCKETS);
     private final LatencyHistogram dispatchLatency = new LatencyHistogram("hakuriver_task_dispatch_latency_seconds",
@@ -96,6 +108,7 @@ final class ClusterState {
         this.clock = clock;
         this.tasks = new TaskStore(db);
         this.nodeStore = new NodeStore(db);
+        this.attempts = new AttemptStore(db);
         synchronized (db.lock()) {
             Instant now = now();
             lastClockLook = now;
@@ -109,8 +122,10 @@ final class ClusterState {
             for (TaskRecord t : tasks.nonFinal()) {
                 active.put(t.taskId, t);
                 heldBytes += t.footprint();
-                if (t.status != TaskStatus.LOST) deps.opened(t);
-                if (t.status == TaskStatus.PENDING && t.dependsOn != null) waiting.add(t);
+                if (!ended(t)) deps.opened(t);
+                if (t.status == TaskStatus.LOST && t.attempt <= t.retries) lostWithRetries.put(t.taskId, t);
+                if (t.status == TaskStatus.PENDING && t.dependsOn != null && t.attempt == 1) waiting.add(t);
+                else if (t.status == TaskStatus.PENDING && t.retryAt != null) delayed.put(Due.of(t), t);
                 else if (t.status == TaskStatus.PENDING) queue.put(QueueKey.of(t), t);
                 index(t, +1);
                 if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
@@ -196,7 +211,7 @@ final class ClusterState {
     boolean unitOpen(long unit) {
         if (deps.batchOpen(unit)) return true;
         TaskRecord t = active.get(unit);
-        return t != null && !t.status.isFinal();
+        return t != null && !ended(t);
     }
 
     /**
@@ -350,14 +365,20 @@ final class ClusterState {
      * Moves a task to a new status if the transition table allows it. Adjusts reservations, the queue and the
      * per-node index, writes the row. An illegal move changes nothing, is logged and counted, and returns false.
      */
-    boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields) {
-        if (!TaskTransitions.allowed(t.status, to)) {
+    boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields) { return transition(t, to, fields, false); }
+
+    private boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields, boolean nextAttempt) {
+        boolean legal = nextAttempt ? to == TaskStatus.PENDING && TaskTransitions.allowedAsNextAttempt(t.status)
+                : TaskTransitions.allowed(t.status, to);
+        if (!legal) {
             illegalTransitions.incrementAndGet();
             log.info("Ignored illegal transition of task {}: {} -> {}", t.taskId, t.status.wire(), to.wire());
             return false;
         }
         boolean held = holds(t);
         TaskStatus from = t.status;
+        boolean wasEnded = ended(t);
+        Due due = from == TaskStatus.PENDING && t.retryAt != null ? Due.of(t) : null;
         // release what the task held under its old node and status, then take what it holds now
         index(t, -1);
         if (held) hold(t, -1);
@@ -368,8 +389,13 @@ final class ClusterState {
         boolean nowHeld = holds(t);
         if (nowHeld) hold(t, +1);
         if (held && !nowHeld) fullScan = true;
-        if (from == TaskStatus.PENDING) queue.remove(QueueKey.of(t));
-        if (to == TaskStatus.PENDING) { queue.put(QueueKey.of(t), t); fresh.add(t); }
+        if (from == TaskStatus.PENDING) { queue.remove(QueueKey.of(t)); if (due != null) delayed.remove(due); }
+        if (from == TaskStatus.LOST) lostWithRetries.remove(t.taskId);
+        if (to == TaskStatus.PENDING) {
+            if (t.retryAt != null && t.retryAt.isAfter(now())) delayed.put(Due.of(t), t); // its back-off first
+            else { t.retryAt = null; queue.put(QueueKey.of(t), t); fresh.add(t); }
+        }
+        if (to == TaskStatus.LOST && t.attempt <= t.retries) lostWithRetries.put(t.taskId, t);
         if (to.isFinal() && to != TaskStatus.LOST) {
             if (active.remove(t.taskId) != null) heldBytes -= t.footprint();
             assignedAt.remove(t.taskId);
@@ -378,9 +404,149 @@ final class ClusterState {
         index(t, +1);
         write(t);
         observe(t, from, to);
-        if (!from.isFinal() && to.isFinal()) { ended.add(t); resolveEnded(); }
-        else if (from.isFinal() && !to.isFinal()) deps.opened(t); // a lost task its Runner still runs
+        boolean isEnded = ended(t);
+        if (!to.isFinal()) supersededOn.remove(t.taskId, t.assignedNode); // it runs there again: no copy to refuse
+        if (!wasEnded && isEnded) { ended.add(t); resolveEnded(); }
+        else if (wasEnded && !isEnded) deps.opened(t); // a lost task its Runner still runs
         return true;
+    }
+
+    /**
+     * Whether a task has ended for its dependents and its batch: a final status, except lost while it has retries
+     * left (it will run again, so what waits on it keeps waiting).
+     */
+    static boolean ended(TaskRecord t) {
+        return t.status.isFinal() && !(t.status == TaskStatus.LOST && t.attempt <= t.retries);
+    }
+
+    // ---- retries (callers hold the lock) ----
+
+    /** A task's place among those waiting for their back-off: by due time, then id. */
+    record Due(long at, long id) implements Comparable<Due> {
+        static Due of(TaskRecord t) { return new Due(t.retryAt.toEpochMilli(), t.taskId); }
+        @Override public int compareTo(Due o) { return at != o.at ? Long.compare(at, o.at) : Long.compare(id, o.id); }
+    }
+
+    /** Longest back-off between two attempts, however many there were. */
+    static final long MAX_BACKOFF_SECONDS = 3600;
+
+    /** Whether an attempt that ended as failed with {@code exit} may run again (--retries, --retry-on). */
+    static boolean retryAllowed(TaskRecord t, Integer exit) {
+        if (t.attempt > t.retries || exit == null || exit <= 0) return false; // negative: killed or refused, not an exit
+        if (t.retryOn == null) return true;
+        for (int c : t.retryOn) if (c == exit) return true;
+        return false;
+    }
+
+    /** Seconds before the attempt after {@code failedAttempt}: --retry-delay, doubling per attempt, at most an hour. */
+    static long backoffSeconds(TaskRecord t, int failedAttempt) {
+        long d = t.retryDelay;
+        for (int i = 1; i < failedAttempt && d < MAX_BACKOFF_SECONDS; i++) d *= 2;
+        return Math.min(d, MAX_BACKOFF_SECONDS);
+    }
+
+    /**
+     * The attempt failed and may run again: it is recorded (node, exit code, times; its logs are kept by
+     * {@link #keepLogsOfEarlierAttempt}) and the task goes back to the queue, same id, after its back-off.
+     */
+    void retry(TaskRecord t, Integer exit, String message, Instant started, Instant done) {
+        Instant now = now();
+        int failed = t.attempt;
+        String node = t.assignedNode;
+        attempts.save(new AttemptRecord(t.taskId, failed, node, TaskStatus.FAILED.wire(), exit, message,
+                started != null ? started : t.startedAt, done != null ? done : now));
+        long delay = backoffSeconds(t, failed);
+        String why = "Attempt " + failed + (node == null ? "" : " on " + node) + " failed with exit code " + exit + "; attempt "
+                + (failed + 1) + " of " + (t.retries + 1) + (delay > 0 ? " starts after a back-off of " + delay + " s" : " is queued");
+        requeueAttempt(t, why, delay > 0 ? now.plusSeconds(delay) : null);
+        log.info("Task {}: {}", t.taskId, why);
+    }
+
+    /** A lost task whose node did not come back within the grace period runs again elsewhere, as its next attempt. */
+    private void retryLost(TaskRecord t) {
+        int lost = t.attempt;
+        String node = t.assignedNode;
+        attempts.save(new AttemptRecord(t.taskId, lost, node, TaskStatus.LOST.wire(), null, t.errorMessage, t.startedAt, t.completedAt));
+        if (node != null) supersededOn.put(t.taskId, node);
+        String why = "Attempt " + lost + " was lost on " + node + " (" + t.errorMessage + "); queued again as attempt "
+                + (lost + 1) + " of " + (t.retries + 1) + " after " + config.timing().lostRequeueGrace() + " s without its node";
+        requeueAttempt(t, why, null);
+        log.warn("Task {}: {}", t.taskId, why);
+    }
+
+    private void requeueAttempt(TaskRecord t, String why, Instant notBefore) {
+        transition(t, TaskStatus.PENDING, r -> {
+            r.attempt++; r.assignedNode = null; r.exitCode = null; r.startedAt = null; r.completedAt = null;
+            r.assignmentSuspicionCount = 0; r.errorMessage = why; r.retryAt = notBefore; }, true);
+        assignedAt.remove(t.taskId);
+    }
+
+    /**
+     * The Runner a lost attempt was on still runs it, and the next attempt has not been placed yet: the old attempt
+     * stays (its work is not thrown away) and the queued one is cancelled, i.e. the task is its earlier attempt again.
+     */
+    private void takeBackLostAttempt(TaskRecord t) {
+        supersededOn.remove(t.taskId);
+        if (t.attempt <= 1) return;
+        t.attempt--;
+        attempts.delete(t.taskId, t.attempt);
+        if (t.retryAt != null) { delayed.remove(Due.of(t)); t.retryAt = null; }
+    }
+
+    /** Whether {@code node} runs a superseded copy of this task (an attempt that was lost there and run again). */
+    boolean supersededCopyOn(long taskId, String node) { return node != null && node.equals(supersededOn.get(taskId)); }
+
+    /**
+     * The old attempt of a task whose next attempt is still queued reports its outcome: a success stands and the
+     * queued attempt is cancelled; a failure is recorded on the old attempt and the queued one stays.
+     */
+    boolean oldAttemptEnded(TaskRecord t, String node, TaskStatus to, Integer exit, String message, Instant started, Instant done) {
+        if (t.status != TaskStatus.PENDING || !supersededCopyOn(t.taskId, node)) return false;
+        if (to == TaskStatus.COMPLETED) {
+            takeBackLostAttempt(t);
+            transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = node);
+            transition(t, TaskStatus.COMPLETED, r -> { r.exitCode = exit; r.errorMessage = null;
+                if (started != null) r.startedAt = started; if (done != null) r.completedAt = done; });
+        } else if (to.isFinal()) {
+            attempts.save(new AttemptRecord(t.taskId, t.attempt - 1, node, to.wire(), exit, message, started, done));
+            supersededOn.remove(t.taskId);
+        }
+        return true;
+    }
+
+    /** Every second: attempts whose back-off is over join the queue; lost tasks past their grace run again. */
+    void releaseRetries() {
+        Instant now = now();
+        while (!delayed.isEmpty() && delayed.firstKey().at() <= now.toEpochMilli()) {
+            TaskRecord t = delayed.pollFirstEntry().getValue();
+            t.retryAt = null;
+            queue.put(QueueKey.of(t), t);
+            fresh.add(t);
+            write(t);
+        }
+        if (lostWithRetries.isEmpty()) return;
+        long grace = config.timing().lostRequeueGrace() * 1000L;
+        for (TaskRecord t : new ArrayList<>(lostWithRetries.values())) {
+            if (t.status != TaskStatus.LOST) { lostWithRetries.remove(t.taskId); continue; }
+            if (t.completedAt == null || Duration.between(t.completedAt, now).toMillis() >= grace) retryLost(t);
+        }
+    }
+
+    /**
+     * Before attempt N (N ≥ 2) starts, the earlier attempt's logs move to {@code ID.attempt-(N-1).out/.err} beside
+     * them, so each attempt keeps its own (a writer that still has the file open keeps writing into the moved one).
+     */
+    private void keepLogsOfEarlierAttempt(TaskRecord t) {
+        int earlier = t.attempt - 1;
+        for (Path dir : List.of(config.taskOutputsDir(), config.taskErrorsDir())) {
+            String ext = dir.equals(config.taskOutputsDir()) ? ".out" : ".err";
+            Path cur = dir.resolve(t.taskId + ext), kept = dir.resolve(t.taskId + ".attempt-" + earlier + ext);
+            try {
+                if (Files.exists(cur) && !Files.exists(kept)) Files.move(cur, kept);
+            } catch (java.io.IOException e) {
+                log.warn("Could not keep the logs of attempt {} of task {}: {}", earlier, t.taskId, e.toString());
+            }
+        }
     }
 
     /** Latency histograms of /metrics, fed by the transitions themselves. */
@@ -567,7 +733,8 @@ final class ClusterState {
     }
 
     private Runnable assign(TaskRecord t, NodeRecord node, Instant now) {
-        transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = node.hostname);
+        if (t.attempt > 1) keepLogsOfEarlierAttempt(t);
+        transition(t, TaskStatus.ASSIGNING, r -> { r.assignedNode = node.hostname; if (r.attempt > 1) r.errorMessage = null; });
         assignedAt.put(t.taskId, now);
         inFlight.add(t.taskId);
         usage(node.hostname).inFlight++;
@@ -666,14 +833,27 @@ final class ClusterState {
         }
         Set<Long> reported = new HashSet<>(running);
         reported.addAll(paused);
+        // a superseded copy this node no longer reports is gone: nothing left to refuse or kill there
+        if (!supersededOn.isEmpty()) supersededOn.entrySet().removeIf(e -> e.getValue().equals(hostname) && !reported.contains(e.getKey()));
         Set<Long> mine = onNode.getOrDefault(hostname, Set.of());
         for (long id : reported) {
             if (mine.contains(id)) continue;
             TaskRecord t = active.get(id);
-            if (t == null) continue; // final here (its last update may still be on its way) or unknown
+            if (t == null) {
+                // a superseded attempt that came back after its successor ended: it must not finish a second time
+                if (supersededCopyOn(id, hostname)) {
+                    log.warn("Runner {} still runs a lost attempt of task {}, which ended elsewhere; killing it", hostname, id);
+                    calls.add(() -> link.kill(node, id));
+                }
+                continue; // final here (its last update may still be on its way) or unknown
+            }
             if (t.status == TaskStatus.PENDING) {
-                // queued again after an unanswered start, but this runner had it after all: it runs here
-                transition(t, TaskStatus.ASSIGNING, r -> r.assignedNode = hostname);
+                // queued again after an unanswered start, but this runner had it after all: it runs here; or a lost
+                // attempt whose next one has not started yet: the old one stays, the queued one is cancelled
+                boolean oldAttempt = supersededCopyOn(id, hostname);
+                if (oldAttempt) takeBackLostAttempt(t);
+                transition(t, TaskStatus.ASSIGNING, r -> { r.assignedNode = hostname;
+                    if (oldAttempt) r.errorMessage = "Reconciled: runner " + hostname + " still runs this attempt; the queued next attempt was cancelled."; });
                 transition(t, paused.contains(id) ? TaskStatus.PAUSED : TaskStatus.RUNNING, null);
                 log.info("Task {} adopted: runner {} runs it although it was queued again", id, hostname);
             } else if (t.assignedNode != null && !t.assignedNode.equals(hostname)) {

@@ -145,6 +145,9 @@ public final class HostCore {
                 r.priority = policy.priority();
                 r.dependsOn = dependsOn;
                 r.afterAny = dependsOn != null && policy.afterAny();
+                r.retries = policy.retries();
+                r.retryDelay = policy.retryDelay();
+                r.retryOn = policy.retryOn() == null ? null : policy.retryOn().stream().mapToInt(Integer::intValue).toArray();
                 created.add(r);
             }
             long more = 0;
@@ -304,8 +307,11 @@ public final class HostCore {
     record UpdateResult(long taskId, int status, String message) {}
 
     /** One update; returns the message for the Runner. 404 for unknown tasks. */
-    String runnerUpdate(Update u) {
-        UpdateResult r = change(calls -> apply(u));
+    String runnerUpdate(Update u) { return runnerUpdate(u, null); }
+
+    /** @param from the sending Runner's name (its X-HakuRiver-Runner header), null when it did not say */
+    String runnerUpdate(Update u, String from) {
+        UpdateResult r = change(calls -> apply(u, from));
         if (r.status() == 404) throw ApiException.notFound(r.message());
         return r.message();
     }
@@ -314,18 +320,31 @@ public final class HostCore {
      * Many updates from one Runner in one call: applied in order under one lock and one database transaction
      * (group commit), then one scheduling pass. Each gets its own result; an unknown task does not stop the rest.
      */
-    List<UpdateResult> runnerUpdates(List<Update> updates) {
+    List<UpdateResult> runnerUpdates(List<Update> updates) { return runnerUpdates(updates, null); }
+
+    List<UpdateResult> runnerUpdates(List<Update> updates, String from) {
         return change(calls -> state.batch(() -> {
             List<UpdateResult> out = new ArrayList<>(updates.size());
-            for (Update u : updates) out.add(apply(u));
+            for (Update u : updates) out.add(apply(u, from));
             return out;
         }));
     }
 
-    private UpdateResult apply(Update u) {
+    private UpdateResult apply(Update u, String from) {
         TaskRecord t = state.find(u.taskId());
         if (t == null) return new UpdateResult(u.taskId(), 404, "Task ID not recognized");
         TaskStatus to = u.to();
+        if (from != null && t.assignedNode != null && !from.equals(t.assignedNode) && !t.status.isFinal()) {
+            // a copy the Host superseded (a lost attempt that ran again elsewhere, killed there): its word does not count
+            return new UpdateResult(u.taskId(), 200, "Task " + u.taskId() + " runs on " + t.assignedNode + "; the report of runner " + from + " is ignored");
+        }
+        if (from != null && state.oldAttemptEnded(t, from, to, u.exit(), u.message(), u.started(), u.done())) {
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
+        if (to == TaskStatus.FAILED && (!t.status.isFinal() || t.status == TaskStatus.LOST) && ClusterState.retryAllowed(t, u.exit())) {
+            state.retry(t, u.exit(), u.message(), u.started(), u.done());
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
         if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
             // an original runner reports "pending" while it prepares; for us the task stays assigned
             if (t.startedAt == null && u.started() != null) t.startedAt = u.started();
@@ -469,6 +488,7 @@ public final class HostCore {
             state.observeClock(); // first: a Host that was frozen must not blame the nodes for it
             state.flushDirty();
             if (expire) state.expireNodes();
+            state.releaseRetries();
         });
     }
 
@@ -480,6 +500,9 @@ public final class HostCore {
     }
 
     // ---------------------------------------------------------------- reads
+
+    /** Earlier attempts of a task (retries), oldest first; empty for a task that ran once. */
+    List<io.hakuriver.store.AttemptRecord> attempts(long id) { synchronized (db.lock()) { return state.attempts.of(id); } }
 
     /** One task, live state first. */
     TaskRecord task(long id) { synchronized (db.lock()) { return state.find(id); } }

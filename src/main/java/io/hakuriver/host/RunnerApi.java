@@ -83,9 +83,15 @@ final class RunnerApi {
         ctx.json(Map.of("message", "Heartbeat received"));
     }
 
+    /** The Runner that sent a request, when it says (ours do; an original Runner does not). */
+    private static String sender(Context ctx) {
+        String name = ctx.header(io.hakuriver.api.WireHeaders.RUNNER);
+        return name == null || name.isBlank() ? null : name.trim();
+    }
+
     private void update(Context ctx) {
         HostCore.Update u = parseUpdate(Body.of(ctx));
-        ctx.json(Map.of("message", core.runnerUpdate(u)));
+        ctx.json(Map.of("message", core.runnerUpdate(u, sender(ctx))));
     }
 
     /** Most updates in one /updates call: a Runner sends what it has queued, in chunks of at most this. */
@@ -113,7 +119,7 @@ final class RunnerApi {
                 invalid.put(i, m);
             }
         }
-        var applied = core.runnerUpdates(parsed).iterator();
+        var applied = core.runnerUpdates(parsed, sender(ctx)).iterator();
         List<Object> results = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (invalid.containsKey(i)) { results.add(invalid.get(i)); continue; }

@@ -70,6 +70,11 @@ final class SubmitService {
         List<List<String>> sets = argumentSets(b);
         Long priority = b.integer("priority", false);
         List<Long> after = b.longs("after"), afterAny = b.longs("after_any");
+        Long retries = b.integer("retries", false), retryDelay = b.integer("retry_delay", false);
+        List<Long> retryOn = b.longs("retry_on");
+        if (retries != null && (retries < 0 || retries > RunPolicy.MAX_RETRIES)) b.err("retries", "retries must be between 0 and " + RunPolicy.MAX_RETRIES, "value_error");
+        if (retryDelay != null && (retryDelay < 0 || retryDelay > 86_400)) b.err("retry_delay", "retry_delay must be between 0 and 86400 seconds", "value_error");
+        for (long code : retryOn) if (code < 1 || code > 255) { b.err("retry_on", "retry_on lists exit codes between 1 and 255", "value_error"); break; }
         if (!after.isEmpty() && !afterAny.isEmpty()) {
             b.err("after_any", "give either after (all must complete) or after_any (all must end), not both", "value_error");
         }
@@ -136,7 +141,9 @@ final class SubmitService {
         HostCore.Submitted done = core.submit(new HostCore.NewTasks(command, arguments == null ? List.of() : arguments, sets,
                 env, cores.intValue(), memory, targets, envName, image, priv, effectiveMounts,
                 maxRunning == null ? null : maxRunning.intValue()),
-                new RunPolicy(priority == null ? 0 : priority.intValue(), afterAny.isEmpty() ? after : afterAny, !afterAny.isEmpty()));
+                new RunPolicy(priority == null ? 0 : priority.intValue(), afterAny.isEmpty() ? after : afterAny, !afterAny.isEmpty(),
+                        retries == null ? 0 : retries.intValue(), retryDelay == null ? RunPolicy.DEFAULT_RETRY_DELAY : retryDelay.intValue(),
+                        retryOn.stream().map(Long::intValue).toList()));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();

@@ -52,7 +52,16 @@ public final class Database implements AutoCloseable {
             "ALTER TABLE node ADD COLUMN drain INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE task ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE task ADD COLUMN depends_on TEXT",
-            "ALTER TABLE task ADD COLUMN after_any INTEGER NOT NULL DEFAULT 0")
+            "ALTER TABLE task ADD COLUMN after_any INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retries INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retry_delay INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retry_on TEXT",
+            "ALTER TABLE task ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE task ADD COLUMN retry_at TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS task_attempt (
+              task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, node TEXT, status TEXT NOT NULL, exit_code INTEGER,
+              error_message TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (task_id, attempt))""")
     );
 
     private final Connection conn;

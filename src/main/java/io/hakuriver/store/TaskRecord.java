@@ -43,6 +43,16 @@ public final class TaskRecord {
     public long[] dependsOn;
     /** With {@link #dependsOn}: run when they end whatever the outcome (--after-any), not only if all completed. */
     public boolean afterAny;
+    /** Further attempts allowed after a failed or lost one (--retries); 0 = none. */
+    public int retries;
+    /** Seconds before the first retry, doubling for each further one (--retry-delay). */
+    public int retryDelay;
+    /** Exit codes that are retried (--retry-on); null = any non-zero exit code. */
+    public int[] retryOn;
+    /** Which attempt this is, from 1; earlier ones are in the task_attempt table with their logs and exit codes. */
+    public int attempt = 1;
+    /** Not before this time may the next attempt start (back-off); null = as soon as there is room. */
+    public Instant retryAt;
     /** Not stored: how many of {@link #dependsOn} have not ended yet; while above 0 the task waits outside the queue. */
     public int unmetDependencies;
     /** Not stored: when the Host placed the task on a node (epoch ms; 0 = not placed since the Host started). */
@@ -60,6 +70,7 @@ public final class TaskRecord {
         if (envVars != null) for (var e : envVars.entrySet()) b += 96 + len(e.getKey()) + len(e.getValue());
         if (additionalMounts != null) for (String m : additionalMounts) b += 48 + len(m);
         if (dependsOn != null) b += 16 + 8L * dependsOn.length;
+        if (retryOn != null) b += 16 + 4L * retryOn.length;
         return b;
     }
 

@@ -21,9 +21,10 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running, dispatch_attempts, priority, depends_on, after_any";
+            + "additional_mounts, max_running, dispatch_attempts, priority, depends_on, after_any, "
+            + "retries, retry_delay, retry_on, attempt, retry_at";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -173,7 +174,12 @@ public final class TaskStore {
         ps.setInt(i++, t.dispatchAttempts);
         ps.setInt(i++, t.priority);
         ps.setString(i++, t.dependsOn == null ? null : Json.write(t.dependsOn));
-        ps.setInt(i, t.afterAny ? 1 : 0);
+        ps.setInt(i++, t.afterAny ? 1 : 0);
+        ps.setInt(i++, t.retries);
+        ps.setInt(i++, t.retryDelay);
+        ps.setString(i++, t.retryOn == null ? null : Json.write(t.retryOn));
+        ps.setInt(i++, t.attempt);
+        ps.setString(i, Times.format(t.retryAt));
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -212,6 +218,12 @@ public final class TaskStore {
         String deps = rs.getString("depends_on");
         t.dependsOn = deps == null ? null : Json.MAPPER.convertValue(Json.tree(deps), long[].class);
         t.afterAny = rs.getInt("after_any") != 0;
+        t.retries = rs.getInt("retries");
+        t.retryDelay = rs.getInt("retry_delay");
+        String on = rs.getString("retry_on");
+        t.retryOn = on == null ? null : Json.MAPPER.convertValue(Json.tree(on), int[].class);
+        t.attempt = Math.max(1, rs.getInt("attempt"));
+        t.retryAt = Times.parse(rs.getString("retry_at"));
         return t;
     }
 

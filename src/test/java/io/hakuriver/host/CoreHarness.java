@@ -25,13 +25,14 @@ final class CoreHarness implements AutoCloseable {
     final List<List<Runnable>> sent = new ArrayList<>();
     HostCore core;
 
+    /** @param extraToml more [timing] keys (further sections may follow) */
     CoreHarness(Path dir, String extraToml) { this.dir = dir; this.extraToml = extraToml; open(); }
     CoreHarness(Path dir) { this(dir, ""); }
 
     void open() {
         HakuConfig cfg = new ConfigLoader(dir, Map.of(), w -> { }).loadText(
-                "[timing]\nheartbeat_interval = 1\nheartbeat_timeout_factor = 5\n[paths]\nshared_dir = \"" + dir.resolve("shared") + "\"\n"
-                        + extraToml, dir.resolve("t.toml"));
+                "[timing]\nheartbeat_interval = 1\nheartbeat_timeout_factor = 5\n" + extraToml
+                        + "\n[paths]\nshared_dir = \"" + dir.resolve("shared") + "\"\n", dir.resolve("t.toml"));
         core = new HostCore(cfg, new Database(dir.resolve("state.db")), clock, sent::add);
     }
 
