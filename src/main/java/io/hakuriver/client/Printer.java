@@ -82,6 +82,13 @@ public final class Printer {
                     + ", " + time(a.get("started_at")) + " - " + time(a.get("completed_at"))
                     + "; logs: hakuriver.client logs " + text(t.get("task_id")) + " --attempt " + a.path("attempt").asText());
         }
+        if (t.path("waiting_reason").isTextual()) out.println("  waiting:    " + t.get("waiting_reason").asText());
+        if (t.path("events").size() > 0) {
+            out.println("  history:");
+            for (JsonNode e : t.get("events")) {
+                out.println("    " + time(e.get("at")) + "  " + text(e.get("event")) + (e.path("detail").isTextual() ? "  " + e.get("detail").asText() : ""));
+            }
+        }
     }
 
     public static void tasks(PrintStream out, JsonNode list) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.hakuriver.store.AttemptRecord;
 import io.hakuriver.store.AttemptStore;
+import io.hakuriver.store.EventStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,7 @@ final class ClusterState {
     private final java.util.ArrayDeque<TaskRecord> ended = new java.util.ArrayDeque<>();
     private boolean resolving;
     final AttemptStore attempts;
+    final EventStore events;
     /** Next attempts waiting for their back-off, by due time. */
     private final TreeMap<Due, TaskRecord> delayed = new TreeMap<>();
     /** Lost tasks with retries left: queued again when their node stays away past the grace period. */
@@ -109,6 +111,7 @@ final class ClusterState {
         this.tasks = new TaskStore(db);
         this.nodeStore = new NodeStore(db);
         this.attempts = new AttemptStore(db);
+        this.events = new EventStore(db);
         synchronized (db.lock()) {
             Instant now = now();
             lastClockLook = now;
@@ -195,7 +198,12 @@ final class ClusterState {
      * A task with dependencies that have not all ended waits outside the queue ({@link #awaitDependencies}).
      */
     void enqueue(List<TaskRecord> newTasks) {
-        tasks.saveAll(newTasks);
+        db.inTransaction(() -> {
+            tasks.saveAll(newTasks);
+            Instant now = now();
+            for (TaskRecord t : newTasks) events.add(t.taskId, now, "submitted", submittedDetail(t));
+            return null;
+        });
         for (TaskRecord t : newTasks) {
             active.put(t.taskId, t);
             heldBytes += t.footprint();
@@ -203,6 +211,21 @@ final class ClusterState {
             if (t.dependsOn == null || t.unmetDependencies == 0) { queue.put(QueueKey.of(t), t); fresh.add(t); }
         }
         for (TaskRecord t : newTasks) if (t.unmetDependencies > 0) for (long u : t.dependsOn) if (unitOpen(u)) deps.await(u, t.taskId);
+    }
+
+    private static String submittedDetail(TaskRecord t) {
+        List<String> parts = new ArrayList<>();
+        if (t.targetNode != null) parts.add("target " + t.targetNode + (t.targetNumaNodeId == null ? "" : ":" + t.targetNumaNodeId));
+        if (t.priority != 0) parts.add("priority " + t.priority);
+        if (t.retries > 0) parts.add("up to " + t.retries + (t.retries == 1 ? " retry" : " retries"));
+        if (t.dependsOn != null) {
+            StringBuilder sb = new StringBuilder(t.afterAny ? "after any outcome of " : "after ");
+            for (int i = 0; i < t.dependsOn.length && i < 10; i++) sb.append(i > 0 ? ", " : "").append(t.dependsOn[i]);
+            if (t.dependsOn.length > 10) sb.append(", …");
+            parts.add(sb.toString());
+        }
+        if (t.unmetDependencies > 0 && t.errorMessage != null) parts.add(t.errorMessage.toLowerCase(java.util.Locale.ROOT));
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     // ---- dependencies (callers hold the lock) ----
@@ -283,6 +306,7 @@ final class ClusterState {
         queue.put(QueueKey.of(t), t);
         fresh.add(t);
         write(t);
+        event(t, "queued", "dependencies met");
     }
 
     /** Looks at the dependents of tasks that just ended, and of theirs in turn (a failed --after fails its chain). */
@@ -365,9 +389,12 @@ final class ClusterState {
      * Moves a task to a new status if the transition table allows it. Adjusts reservations, the queue and the
      * per-node index, writes the row. An illegal move changes nothing, is logged and counted, and returns false.
      */
-    boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields) { return transition(t, to, fields, false); }
+    boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields) { return transition(t, to, fields, false, null); }
 
-    private boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields, boolean nextAttempt) {
+    /** @param note the event's detail when the caller knows why (requeued, deferred); null = worked out from the task */
+    boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields, String note) { return transition(t, to, fields, false, note); }
+
+    private boolean transition(TaskRecord t, TaskStatus to, Consumer<TaskRecord> fields, boolean nextAttempt, String note) {
         boolean legal = nextAttempt ? to == TaskStatus.PENDING && TaskTransitions.allowedAsNextAttempt(t.status)
                 : TaskTransitions.allowed(t.status, to);
         if (!legal) {
@@ -404,6 +431,7 @@ final class ClusterState {
         index(t, +1);
         write(t);
         observe(t, from, to);
+        if (from != to) record(t, from, to, nextAttempt, note);
         boolean isEnded = ended(t);
         if (!to.isFinal()) supersededOn.remove(t.taskId, t.assignedNode); // it runs there again: no copy to refuse
         if (!wasEnded && isEnded) { ended.add(t); resolveEnded(); }
@@ -477,7 +505,7 @@ final class ClusterState {
     private void requeueAttempt(TaskRecord t, String why, Instant notBefore) {
         transition(t, TaskStatus.PENDING, r -> {
             r.attempt++; r.assignedNode = null; r.exitCode = null; r.startedAt = null; r.completedAt = null;
-            r.assignmentSuspicionCount = 0; r.errorMessage = why; r.retryAt = notBefore; }, true);
+            r.assignmentSuspicionCount = 0; r.errorMessage = why; r.retryAt = notBefore; }, true, why);
         assignedAt.remove(t.taskId);
     }
 
@@ -523,6 +551,7 @@ final class ClusterState {
             queue.put(QueueKey.of(t), t);
             fresh.add(t);
             write(t);
+            event(t, "queued", "back-off over: attempt " + t.attempt);
         }
         if (lostWithRetries.isEmpty()) return;
         long grace = config.timing().lostRequeueGrace() * 1000L;
@@ -547,6 +576,79 @@ final class ClusterState {
                 log.warn("Could not keep the logs of attempt {} of task {}: {}", earlier, t.taskId, e.toString());
             }
         }
+    }
+
+    /**
+     * Adds an event to the task's history. History is an account, not state: a failed write of it is logged and
+     * dropped, never allowed to fail the change it describes.
+     */
+    void event(TaskRecord t, String event, String detail) {
+        try { events.add(t.taskId, now(), event, detail); }
+        catch (StoreException e) { log.warn("Event '{}' of task {} not recorded: {}", event, t.taskId, e.getMessage()); }
+    }
+
+    private void record(TaskRecord t, TaskStatus from, TaskStatus to, boolean nextAttempt, String note) {
+        String node = t.assignedNode;
+        switch (to) {
+            case ASSIGNING -> event(t, "assigned", "to " + node + (t.attempt > 1 ? " (attempt " + t.attempt + ")" : ""));
+            case RUNNING -> {
+                if (from == TaskStatus.PAUSED) event(t, "resumed", null);
+                else if (from == TaskStatus.LOST) event(t, "reconciled", t.errorMessage);
+                else event(t, "started", "on " + node);
+            }
+            case PAUSED -> event(t, "paused", null);
+            case LOST -> event(t, "lost", t.errorMessage);
+            case PENDING -> event(t, nextAttempt ? "requeued" : "deferred", note != null ? note : t.errorMessage);
+            default -> {
+                StringBuilder d = new StringBuilder();
+                if (t.exitCode != null) d.append("exit code ").append(t.exitCode);
+                if (node != null && to != TaskStatus.KILLED) d.append(d.length() > 0 ? " " : "").append("on ").append(node);
+                if (t.errorMessage != null && to != TaskStatus.COMPLETED) d.append(d.length() > 0 ? ": " : "").append(t.errorMessage);
+                event(t, to.wire(), d.length() == 0 ? null : d.toString());
+            }
+        }
+    }
+
+    /**
+     * Why a pending task has not started yet, in words, worked out now: dependencies, back-off, its batch's
+     * max_running, its target (unknown, offline, drained, full), or no node with room; plus its place in the queue.
+     * Null for a task that is not pending. Costs a walk of the queue up to the task: for one task's page only.
+     */
+    String whyPending(TaskRecord t) {
+        if (t.status != TaskStatus.PENDING) return null;
+        Instant now = now();
+        if (t.unmetDependencies > 0) return waitingReason(t);
+        if (t.retryAt != null && t.retryAt.isAfter(now)) {
+            return "Attempt " + t.attempt + " waits for its back-off, " + Duration.between(now, t.retryAt).toSeconds() + " s more";
+        }
+        String why;
+        int window = dispatchWindow();
+        if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) {
+            why = "its batch already has " + t.maxRunning + " elements running (max_running)";
+        } else if (t.targetNode != null) {
+            NodeRecord n = nodes.get(t.targetNode);
+            if (n == null) why = "its target node " + t.targetNode + " is not registered";
+            else if (!n.online()) why = "its target node " + t.targetNode + " is offline";
+            else if (n.drain) why = "its target node " + t.targetNode + " is drained";
+            else if (!Placement.hasRoom(n, usage(n.hostname), window, now)) why = "node " + n.hostname + " takes no more starts right now (task limit or dispatch window)";
+            else why = "node " + n.hostname + " has " + Placement.freeCores(n, usage(n.hostname)) + " free cores; it needs " + t.requiredCores
+                    + (t.memoryOrZero() > 0 ? " and " + t.memoryOrZero() + " bytes of memory" : "");
+        } else {
+            int online = 0, open = 0, maxFree = 0;
+            for (NodeRecord n : nodes.values()) {
+                if (!n.online()) continue;
+                online++;
+                if (n.drain || !Placement.hasRoom(n, usage(n.hostname), window, now)) continue;
+                open++;
+                maxFree = Math.max(maxFree, Placement.freeCores(n, usage(n.hostname)));
+            }
+            why = online == 0 ? "no node is online" : open == 0 ? "no online node takes starts right now (drained, task limit or dispatch window)"
+                    : "no node has room: it needs " + t.requiredCores + " cores" + (t.memoryOrZero() > 0 ? " and " + t.memoryOrZero() + " bytes" : "")
+                    + ", the most free on one node is " + maxFree;
+        }
+        int ahead = queue.headMap(QueueKey.of(t)).size();
+        return "Queued: " + why + "; " + (ahead == 0 ? "first in the queue" : ahead + " queued task" + (ahead == 1 ? "" : "s") + " ahead of it")
+                + (t.priority != 0 ? " (priority " + t.priority + ")" : "");
     }
 
     /** Latency histograms of /metrics, fed by the transitions themselves. */
@@ -676,7 +778,7 @@ final class ClusterState {
     /** Back to the queue, same id; the attempt is counted and logged. */
     void requeue(TaskRecord t, String why) {
         if (!transition(t, TaskStatus.PENDING, r -> {
-                r.dispatchAttempts++; r.assignedNode = null; r.assignmentSuspicionCount = 0; })) return;
+                r.dispatchAttempts++; r.assignedNode = null; r.assignmentSuspicionCount = 0; }, "back in the queue: " + why)) return;
         assignedAt.remove(t.taskId);
         log.info("Task {} back in the queue (attempt {} next): {}", t.taskId, t.dispatchAttempts + 1, why);
     }

@@ -504,6 +504,16 @@ public final class HostCore {
     /** Earlier attempts of a task (retries), oldest first; empty for a task that ran once. */
     List<io.hakuriver.store.AttemptRecord> attempts(long id) { synchronized (db.lock()) { return state.attempts.of(id); } }
 
+    /** A task's history (latest {@link io.hakuriver.store.EventStore#MAX_SHOWN} events) and why it waits, for /status. */
+    record History(List<io.hakuriver.store.EventStore.Event> events, String whyPending) {}
+
+    History history(long id) {
+        synchronized (db.lock()) {
+            TaskRecord t = state.active(id);
+            return new History(state.events.of(id), t == null ? null : state.whyPending(t));
+        }
+    }
+
     /** One task, live state first. */
     TaskRecord task(long id) { synchronized (db.lock()) { return state.find(id); } }
 

@@ -54,6 +54,9 @@ final class TaskApi {
         if (t == null) throw ApiException.notFound("Task id not found");
         Map<String, Object> view = Views.task(t);
         view.put("attempts", t.attempt > 1 ? Views.attempts(t, core.attempts(id)) : List.of());
+        HostCore.History h = core.history(id);
+        view.put("waiting_reason", h.whyPending());
+        view.put("events", Views.events(h.events()));
         ctx.json(view);
     }
 

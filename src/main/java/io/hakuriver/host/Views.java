@@ -76,6 +76,18 @@ public final class Views {
         return out;
     }
 
+    static List<Map<String, Object>> events(List<io.hakuriver.store.EventStore.Event> events) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>(events.size());
+        for (var e : events) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("at", Times.format(e.at()));
+            m.put("event", e.event());
+            m.put("detail", e.detail());
+            out.add(m);
+        }
+        return out;
+    }
+
     /** One node in a /health sample (spec §3.2.8 fields, plus url). */
     static Map<String, Object> healthSample(NodeRecord n) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -61,7 +61,9 @@ public final class Database implements AutoCloseable {
             """
             CREATE TABLE IF NOT EXISTS task_attempt (
               task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, node TEXT, status TEXT NOT NULL, exit_code INTEGER,
-              error_message TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (task_id, attempt))""")
+              error_message TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (task_id, attempt))""",
+            "CREATE TABLE IF NOT EXISTS task_event (task_id INTEGER NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT)",
+            "CREATE INDEX IF NOT EXISTS ix_task_event_task ON task_event(task_id)")
     );
 
     private final Connection conn;

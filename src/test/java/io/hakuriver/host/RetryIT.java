@@ -57,7 +57,8 @@ class RetryIT {
         }
         assertThat(c.client("logs", id).out()).isEqualTo("attempt 3\n");
         Cluster.Result status = c.client("--status", id);
-        assertThat(status.out()).contains("attempt:    3 of 4").contains("attempt 1:  failed on").contains("(exit code 7)");
+        assertThat(status.out()).contains("attempt:    3 of 4").contains("attempt 1:  failed on").contains("(exit code 7)")
+                .contains("history:").contains("requeued  Attempt 2 on").contains("completed  exit code 0 on");
     }
 
     /** Submits a 0-core task with one retry and waits until it runs on node-a (node-b is drained meanwhile). */
