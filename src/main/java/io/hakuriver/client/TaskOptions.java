@@ -50,6 +50,9 @@ public class TaskOptions {
     @Option(names = "--retry-on", split = ",", paramLabel = "CODE", description = "Retry only these exit codes (comma-separated); default: any non-zero.")
     public List<Integer> retryOn = new ArrayList<>();
 
+    @Option(names = "--notify", paramLabel = "URL", description = "POST a JSON note to URL when the task (a sweep: the whole batch) ends; besides the Host's [notify] webhook.")
+    public String notify;
+
     public Long memoryBytes() {
         if (memory == null) return null;
         try { return MemorySize.parse(memory); }
@@ -95,6 +98,7 @@ public class TaskOptions {
         if (!after.isEmpty()) b.put("after", ids("--after", after));
         if (!afterAny.isEmpty()) b.put("after_any", ids("--after-any", afterAny));
         if ((retryDelay != null || !retryOn.isEmpty()) && retries == null) throw new UsageError("--retry-delay and --retry-on need --retries N");
+        if (notify != null) b.put("notify_url", notify);
         if (retries != null) b.put("retries", retries);
         if (retryDelay != null) b.put("retry_delay", retryDelay);
         if (!retryOn.isEmpty()) b.put("retry_on", retryOn);

@@ -48,7 +48,8 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("runner", "max_tasks", Type.INT, 0L, "Most tasks this node runs at once, 0-core tasks included (0 = auto: 4 per core, at least 8). The Runner announces it to the Host."),
         new ConfigKey("security", "token", Type.STRING, "", "Shared bearer token; when set every endpoint but /healthz requires it. Prefer token_file."),
         new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret)."),
-        new ConfigKey("security", "metrics_public", Type.BOOL, false, "Serve GET /metrics (Prometheus) without the token, for a scraper that has none.")
+        new ConfigKey("security", "metrics_public", Type.BOOL, false, "Serve GET /metrics (Prometheus) without the token, for a scraper that has none."),
+        new ConfigKey("notify", "webhook", Type.STRING, "", "URL that gets a JSON POST when a task, or a whole batch, ends (retried with back-off; the token is never sent). Empty = none.")
     );
 
     public static ConfigKey find(String section, String name) {

@@ -184,7 +184,12 @@ public final class ConfigLoader {
             new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
                 bool(v, "runner.allow_root_tasks"), bounded(v, "runner.max_tasks", 0, 100_000, sources)),
             new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file"), bool(v, "security.metrics_public")),
+            new HakuConfig.Notify(str(v, "notify.webhook").trim()),
             List.copyOf(sources));
+        String hook = cfg.notifications().webhook();
+        if (!hook.isEmpty() && !hook.matches("^https?://[^\\s/]+(/\\S*)?$")) {
+            throw new ConfigException(where(sources) + "key 'notify.webhook' must be an http:// or https:// URL, got \"" + hook + "\"");
+        }
         String nb = cfg.runner().nullBackend();
         if (!List.of("auto", "systemd", "process").contains(nb)) {
             throw new ConfigException(where(sources) + "key 'runner.null_backend' must be one of auto, systemd, process, got \"" + nb + "\"");

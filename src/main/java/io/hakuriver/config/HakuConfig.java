@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record HakuConfig(Network network, Paths paths, Database database, Timing timing,
                          Environment environment, Docker docker, Runner runner, Security security,
-                         List<Path> sources) {
+                         Notify notifications, List<Path> sources) {
 
     public record Network(String hostBindIp, int hostPort, String hostReachableAddress,
                           String runnerAddress, int runnerPort, String runnerBindIp) {}
@@ -32,6 +32,8 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
     }
     public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
     public record Security(String token, String tokenFile, boolean metricsPublic) {}
+    /** Host-wide web hook: a JSON POST for every task (or whole batch) that ends; "" = none. */
+    public record Notify(String webhook) {}
 
     public String hostUrl() {
         return "http://" + network.hostReachableAddress() + ":" + network.hostPort();

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.hakuriver.store.AttemptRecord;
 import io.hakuriver.store.AttemptStore;
 import io.hakuriver.store.EventStore;
+import io.hakuriver.store.NotificationStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,12 @@ final class ClusterState {
     private boolean resolving;
     final AttemptStore attempts;
     final EventStore events;
+    final NotificationStore notifications;
+    /** Rows in the notification outbox; past {@link #MAX_NOTIFICATIONS} new ones are dropped (and counted). */
+    private long notificationsQueued;
+    private final AtomicLong notificationsDropped = new AtomicLong();
+    /** Bound of the notification outbox: a receiver that is down for days must not fill the disk. */
+    static final long MAX_NOTIFICATIONS = 10_000;
     /** Next attempts waiting for their back-off, by due time. */
     private final TreeMap<Due, TaskRecord> delayed = new TreeMap<>();
     /** Lost tasks with retries left: queued again when their node stays away past the grace period. */
@@ -112,9 +119,11 @@ final class ClusterState {
         this.nodeStore = new NodeStore(db);
         this.attempts = new AttemptStore(db);
         this.events = new EventStore(db);
+        this.notifications = new NotificationStore(db);
         synchronized (db.lock()) {
             Instant now = now();
             lastClockLook = now;
+            notificationsQueued = notifications.count();
             for (NodeRecord n : nodeStore.all()) {
                 // the Host was down, not necessarily the runners: give every node a full timeout to check in again
                 if (n.online()) n.lastHeartbeat = now;
@@ -228,6 +237,90 @@ final class ClusterState {
         return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
+    // ---- notifications (callers hold the lock) ----
+
+    /**
+     * A task ended: a single task is announced by itself; the elements of a sweep are announced once, together,
+     * when the last one ends (a sweep of 10,000 is one POST, not 10,000). The bodies wait in the outbox table,
+     * written with the change, and are sent by {@link Notifier} outside the lock.
+     */
+    private void notifyEnded(TaskRecord t, boolean batchDone) {
+        String hook = config.notifications().webhook();
+        if (hook.isEmpty() && t.notifyUrl == null) return;
+        if (t.batchId != null && !batchDone) return; // more elements of its batch to come
+        boolean single = t.batchId == null || (t.batchId == t.taskId && tasks.batchSize(t.batchId) <= 1);
+        String body = io.hakuriver.util.Json.write(single ? taskEnded(t) : batchEnded(t));
+        for (String url : new java.util.LinkedHashSet<>(java.util.Arrays.asList(t.notifyUrl, hook.isEmpty() ? null : hook))) {
+            if (url == null) continue;
+            if (notificationsQueued >= MAX_NOTIFICATIONS) {
+                notificationsDropped.incrementAndGet();
+                log.warn("Notification outbox full ({} waiting): the end of task {} is not announced to {}", notificationsQueued, t.taskId, Notifier.redact(url));
+                continue;
+            }
+            notifications.add(url, body, now());
+            notificationsQueued++;
+        }
+    }
+
+    private Map<String, Object> taskEnded(TaskRecord t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", "task_ended");
+        m.put("task_id", String.valueOf(t.taskId));
+        m.put("batch_id", t.batchId == null ? null : String.valueOf(t.batchId));
+        m.put("status", t.status.wire());
+        m.put("exit_code", t.exitCode);
+        m.put("error_message", t.errorMessage);
+        m.put("assigned_node", t.assignedNode);
+        m.put("attempt", t.attempt);
+        m.put("command", t.command);
+        m.put("arguments", t.arguments);
+        m.put("submitted_at", io.hakuriver.util.Times.format(t.submittedAt));
+        m.put("started_at", io.hakuriver.util.Times.format(t.startedAt));
+        m.put("completed_at", io.hakuriver.util.Times.format(t.completedAt));
+        m.put("host", config.hostUrl());
+        return m;
+    }
+
+    private Map<String, Object> batchEnded(TaskRecord last) {
+        long batch = last.batchId;
+        Map<String, Long> counts = tasks.batchCounts(batch);
+        List<Map<String, Object>> bad = new ArrayList<>();
+        for (TaskRecord t : tasks.notCompleted(batch, 100)) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("task_id", String.valueOf(t.taskId));
+            e.put("status", t.status.wire());
+            e.put("exit_code", t.exitCode);
+            e.put("arguments", t.arguments);
+            bad.add(e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", "batch_ended");
+        m.put("batch_id", String.valueOf(batch));
+        m.put("command", last.command);
+        m.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+        m.put("counts", counts);
+        m.put("all_completed", bad.isEmpty());
+        m.put("not_completed", bad); // the first 100
+        m.put("completed_at", io.hakuriver.util.Times.format(now()));
+        m.put("host", config.hostUrl());
+        return m;
+    }
+
+    /** For {@link Notifier}: due bodies, then their outcome. */
+    List<NotificationStore.Pending> dueNotifications(int limit, Collection<Long> sending) {
+        return notificationsQueued == 0 ? List.of() : notifications.due(now(), limit, sending);
+    }
+
+    void notificationDelivered(long id) { notifications.delete(id); notificationsQueued = Math.max(0, notificationsQueued - 1); }
+
+    void notificationFailed(NotificationStore.Pending p, Instant next) {
+        if (next == null) notificationDelivered(p.id()); // given up: the row goes
+        else notifications.later(p.id(), p.attempts() + 1, next);
+    }
+
+    long notificationsWaiting() { return notificationsQueued; }
+    long notificationsDropped() { return notificationsDropped.get(); }
+
     // ---- dependencies (callers hold the lock) ----
 
     /** Whether a dependency unit (a task, or a batch id = all its elements) has not ended yet. */
@@ -319,6 +412,7 @@ final class ClusterState {
                 boolean batchDone = deps.ended(t);
                 if (t.batchId == null || t.batchId != t.taskId) releaseUnit(t.taskId);
                 if (batchDone) releaseUnit(t.batchId);
+                notifyEnded(t, batchDone);
             }
         } finally {
             resolving = false;
@@ -698,6 +792,9 @@ final class ClusterState {
         out.gauge("hakuriver_memory_reserved_bytes", "Memory reserved by tasks on online nodes, in bytes.", memUsed);
         out.header("hakuriver_runner_pending_updates", "gauge", "Status updates a Runner has not delivered to the Host yet, as of its last heartbeat.");
         for (NodeRecord n : nodes.values()) if (n.pendingUpdates != null) out.sample("hakuriver_runner_pending_updates", "node", n.hostname, n.pendingUpdates);
+        out.gauge("hakuriver_notifications_waiting", "Web hook notifications not delivered yet (in the outbox).", notificationsQueued);
+        out.header("hakuriver_notifications_dropped_total", "counter", "Notifications not queued because the outbox was full.");
+        out.sample("hakuriver_notifications_dropped_total", notificationsDropped.get());
         out.header("hakuriver_illegal_transitions_total", "counter", "State changes the transition table refused (e.g. a late completed after killed).");
         out.sample("hakuriver_illegal_transitions_total", illegalTransitions.get());
         queueWait.render(out);

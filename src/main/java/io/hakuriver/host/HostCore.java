@@ -148,6 +148,7 @@ public final class HostCore {
                 r.retries = policy.retries();
                 r.retryDelay = policy.retryDelay();
                 r.retryOn = policy.retryOn() == null ? null : policy.retryOn().stream().mapToInt(Integer::intValue).toArray();
+                r.notifyUrl = policy.notifyUrl();
                 created.add(r);
             }
             long more = 0;
@@ -575,6 +576,19 @@ public final class HostCore {
         for (TaskStatus s : TaskStatus.values()) out.sample("hakuriver_tasks", "state", s.wire(), stored.getOrDefault(s.wire(), 0L));
         synchronized (db.lock()) { state.renderMetrics(out); }
         return out.toString();
+    }
+
+    /** For {@link Notifier}: up to {@code limit} due notifications, leaving out those on their way. */
+    List<io.hakuriver.store.NotificationStore.Pending> dueNotifications(int limit, Set<Long> sending) {
+        synchronized (db.lock()) { return state.dueNotifications(limit, sending); }
+    }
+
+    /** A notification was delivered, or failed: tried again after {@code retryInSeconds}, or given up. */
+    void notificationOutcome(io.hakuriver.store.NotificationStore.Pending p, boolean delivered, long retryInSeconds) {
+        synchronized (db.lock()) {
+            if (delivered || p.attempts() + 1 >= Notifier.MAX_ATTEMPTS) state.notificationDelivered(p.id());
+            else state.notificationFailed(p, state.now().plusSeconds(retryInSeconds));
+        }
     }
 
     /** Copies of the node rows, for health sampling. */

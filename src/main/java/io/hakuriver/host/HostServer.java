@@ -47,6 +47,7 @@ public final class HostServer implements AutoCloseable {
     private final ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "host-loops"); t.setDaemon(true); return t; });
     private final AtomicLong lastLoopTick = new AtomicLong(System.nanoTime());
+    private final Notifier notifier;
 
     /**
      * @param modules     parts that bring their own routes (the Docker environments), created by the caller
@@ -55,6 +56,7 @@ public final class HostServer implements AutoCloseable {
     public HostServer(HakuConfig config, List<HostModule> modules, UnaryOperator<List<String>> mountPolicy) {
         this.config = config;
         this.core = new HostCore(config, new Database(config.dbFile()));
+        this.notifier = new Notifier(core);
         Auth auth = new Auth(config.resolvedToken());
         this.modules.addAll(modules);
         HealthSampler sampler = new HealthSampler(core);
@@ -173,6 +175,7 @@ public final class HostServer implements AutoCloseable {
             try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
         }
         core.resumeAssigning();
+        notifier.start();
         log.info("HakuRiver Host serving on {}:{} (database {})", config.network().hostBindIp(), port(), config.dbFile());
         SdNotify.get().ready("Serving on port " + port());
         SdNotify.get().startWatchdog(this::healthy);
@@ -190,6 +193,7 @@ public final class HostServer implements AutoCloseable {
     @Override public void close() {
         SdNotify.get().stopping();
         loops.shutdownNow();
+        notifier.close();
         for (HostModule m : modules) { try { m.stop(); } catch (RuntimeException ignored) { } }
         app.stop();
         core.close();

@@ -75,6 +75,10 @@ final class SubmitService {
         if (retries != null && (retries < 0 || retries > RunPolicy.MAX_RETRIES)) b.err("retries", "retries must be between 0 and " + RunPolicy.MAX_RETRIES, "value_error");
         if (retryDelay != null && (retryDelay < 0 || retryDelay > 86_400)) b.err("retry_delay", "retry_delay must be between 0 and 86400 seconds", "value_error");
         for (long code : retryOn) if (code < 1 || code > 255) { b.err("retry_on", "retry_on lists exit codes between 1 and 255", "value_error"); break; }
+        String notify = b.string("notify_url", false);
+        if (notify != null && (notify.length() > 2048 || !notify.matches("^https?://[^\\s/]+(/\\S*)?$"))) {
+            b.err("notify_url", "notify_url must be an http:// or https:// URL of at most 2048 characters", "value_error");
+        }
         if (!after.isEmpty() && !afterAny.isEmpty()) {
             b.err("after_any", "give either after (all must complete) or after_any (all must end), not both", "value_error");
         }
@@ -143,7 +147,7 @@ final class SubmitService {
                 maxRunning == null ? null : maxRunning.intValue()),
                 new RunPolicy(priority == null ? 0 : priority.intValue(), afterAny.isEmpty() ? after : afterAny, !afterAny.isEmpty(),
                         retries == null ? 0 : retries.intValue(), retryDelay == null ? RunPolicy.DEFAULT_RETRY_DELAY : retryDelay.intValue(),
-                        retryOn.stream().map(Long::intValue).toList()));
+                        retryOn.stream().map(Long::intValue).toList(), notify == null || notify.isBlank() ? null : notify));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();

@@ -54,6 +54,7 @@ public final class Views {
         if (t.retryOn != null) { on = new java.util.ArrayList<>(); for (int c : t.retryOn) on.add(c); }
         m.put("retry_on", on);
         m.put("retry_at", Times.format(t.retryAt));
+        m.put("notify", t.notifyUrl != null); // the URL itself is not shown: a web hook's path is often its secret
         return m;
     }
 

@@ -63,7 +63,12 @@ public final class Database implements AutoCloseable {
               task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, node TEXT, status TEXT NOT NULL, exit_code INTEGER,
               error_message TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (task_id, attempt))""",
             "CREATE TABLE IF NOT EXISTS task_event (task_id INTEGER NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT)",
-            "CREATE INDEX IF NOT EXISTS ix_task_event_task ON task_event(task_id)")
+            "CREATE INDEX IF NOT EXISTS ix_task_event_task ON task_event(task_id)",
+            "ALTER TABLE task ADD COLUMN notify_url TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS notification (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, body TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL)""")
     );
 
     private final Connection conn;

@@ -53,6 +53,8 @@ public final class TaskRecord {
     public int attempt = 1;
     /** Not before this time may the next attempt start (back-off); null = as soon as there is room. */
     public Instant retryAt;
+    /** Where a JSON POST goes when the task (or its whole batch) ends (--notify); null = only the Host-wide webhook. */
+    public String notifyUrl;
     /** Not stored: how many of {@link #dependsOn} have not ended yet; while above 0 the task waits outside the queue. */
     public int unmetDependencies;
     /** Not stored: when the Host placed the task on a node (epoch ms; 0 = not placed since the Host started). */
@@ -71,6 +73,7 @@ public final class TaskRecord {
         if (additionalMounts != null) for (String m : additionalMounts) b += 48 + len(m);
         if (dependsOn != null) b += 16 + 8L * dependsOn.length;
         if (retryOn != null) b += 16 + 4L * retryOn.length;
+        b += len(notifyUrl);
         return b;
     }
 

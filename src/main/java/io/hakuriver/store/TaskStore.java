@@ -22,9 +22,9 @@ public final class TaskStore {
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
             + "additional_mounts, max_running, dispatch_attempts, priority, depends_on, after_any, "
-            + "retries, retry_delay, retry_on, attempt, retry_at";
+            + "retries, retry_delay, retry_on, attempt, retry_at, notify_url";
     private static final String UPSERT = "INSERT OR REPLACE INTO task (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final Database db;
     private PreparedStatement upsert;
@@ -70,6 +70,29 @@ public final class TaskStore {
         List<TaskRecord> l = query("SELECT " + COLUMNS + " FROM task WHERE batch_id = ? AND status != 'completed' ORDER BY task_id LIMIT 1",
                 List.of(batchId));
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /** How many tasks a batch has (one indexed count, asked once when a batch ends). */
+    public long batchSize(long batchId) {
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT COUNT(*) FROM task WHERE batch_id = ?")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) { return rs.next() ? rs.getLong(1) : 0; }
+        } catch (SQLException e) { throw new StoreException("counting batch " + batchId, e); }
+    }
+
+    /** A batch's elements per status. */
+    public Map<String, Long> batchCounts(long batchId) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT status, COUNT(*) FROM task WHERE batch_id = ? GROUP BY status")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) { while (rs.next()) out.put(rs.getString(1), rs.getLong(2)); }
+        } catch (SQLException e) { throw new StoreException("counting batch " + batchId, e); }
+        return out;
+    }
+
+    /** Up to {@code limit} elements of a batch that did not complete, oldest first. */
+    public List<TaskRecord> notCompleted(long batchId, int limit) {
+        return query("SELECT " + COLUMNS + " FROM task WHERE batch_id = ? AND status != 'completed' ORDER BY task_id LIMIT " + limit, List.of(batchId));
     }
 
     public long maxId() {
@@ -179,7 +202,8 @@ public final class TaskStore {
         ps.setInt(i++, t.retryDelay);
         ps.setString(i++, t.retryOn == null ? null : Json.write(t.retryOn));
         ps.setInt(i++, t.attempt);
-        ps.setString(i, Times.format(t.retryAt));
+        ps.setString(i++, Times.format(t.retryAt));
+        ps.setString(i, t.notifyUrl);
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -224,6 +248,7 @@ public final class TaskStore {
         t.retryOn = on == null ? null : Json.MAPPER.convertValue(Json.tree(on), int[].class);
         t.attempt = Math.max(1, rs.getInt("attempt"));
         t.retryAt = Times.parse(rs.getString("retry_at"));
+        t.notifyUrl = rs.getString("notify_url");
         return t;
     }
 
