@@ -34,10 +34,8 @@ final class Notifier implements AutoCloseable {
     private final Set<Long> sending = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "notifier"); t.setDaemon(true); return t; });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(2, r -> { Thread t = new Thread(r, "notifier-http"); t.setDaemon(true); return t; }))
-            .build();
+    /** Made on the first notification: a cluster without web hooks pays no client, selector thread or pool. */
+    private HttpClient http;
 
     Notifier(HostCore core) { this.core = core; }
 
@@ -71,7 +69,7 @@ final class Notifier implements AutoCloseable {
             return;
         }
         sending.add(p.id());
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
+        client().sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             try {
                 boolean ok = err == null && resp.statusCode() / 100 == 2;
                 if (!ok) {
@@ -86,6 +84,16 @@ final class Notifier implements AutoCloseable {
                 sending.remove(p.id());
             }
         });
+    }
+
+    private synchronized HttpClient client() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(2, r -> { Thread t = new Thread(r, "notifier-http"); t.setDaemon(true); return t; }))
+                    .build();
+        }
+        return http;
     }
 
     /** Seconds before attempt {@code n + 1}: 2, 4, 8… at most 10 minutes. */
