@@ -44,6 +44,9 @@ class MetricsIT {
 
             var anonymous = new HostClient(c.hostUrl(), "").send("GET", "/metrics", null, Duration.ofSeconds(5));
             assertThat(anonymous.statusCode()).isEqualTo(401);
+            // the Runner's backlog arrives with its heartbeats (every second here): wait for the first one after the tasks
+            Cluster.await(Duration.ofSeconds(20), "a heartbeat with the Runner's backlog", () -> c.client()
+                    .send("GET", "/metrics", null, Duration.ofSeconds(10)).body().contains("hakuriver_runner_pending_updates{node=\"node-a\"}"));
             var r = c.client().send("GET", "/metrics", null, Duration.ofSeconds(10));
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");

@@ -140,7 +140,8 @@ class WorkflowIT {
     }
 
     @Test void aWaitingDependentSurvivesAHostRestart() throws Exception {
-        String parent = submit(task(null, 0, "sleep", "4"));
+        Path go = c.sharedDir().resolve("go-" + System.nanoTime());
+        String parent = submit(task(null, 0, "sh", "-c", "while [ ! -f " + go + " ]; do sleep 0.2; done")); // ends when told
         Map<String, Object> child = task(null, 0, "echo", "child");
         child.put("after", List.of(parent));
         String dep = submit(child);
@@ -148,6 +149,8 @@ class WorkflowIT {
         c.stopHost(false);
         c.startHost();
         assertThat(c.status(dep).get("status").asText()).isEqualTo("pending");
+        assertThat(c.status(dep).get("error_message").asText()).startsWith("Waiting for " + parent);
+        java.nio.file.Files.writeString(go, "");
         JsonNode done = c.awaitTask(dep, Duration.ofSeconds(60), Cluster::isFinal);
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(c.status(parent).get("status").asText()).isEqualTo("completed");
