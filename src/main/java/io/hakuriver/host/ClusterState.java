@@ -313,10 +313,7 @@ final class ClusterState {
 
     void notificationDelivered(long id) { notifications.delete(id); notificationsQueued = Math.max(0, notificationsQueued - 1); }
 
-    void notificationFailed(NotificationStore.Pending p, Instant next) {
-        if (next == null) notificationDelivered(p.id()); // given up: the row goes
-        else notifications.later(p.id(), p.attempts() + 1, next);
-    }
+    void notificationFailed(NotificationStore.Pending p, Instant next) { notifications.later(p.id(), p.attempts() + 1, next); }
 
     long notificationsWaiting() { return notificationsQueued; }
     long notificationsDropped() { return notificationsDropped.get(); }

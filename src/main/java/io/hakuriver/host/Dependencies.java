@@ -38,6 +38,4 @@ final class Dependencies {
 
     /** The tasks that waited on a unit that just ended (null when none); the unit is forgotten. */
     List<Long> release(long unit) { return waiters.remove(unit); }
-
-    int waitingUnits() { return waiters.size(); }
 }
