@@ -99,14 +99,8 @@ final class ClusterState {
     private final Map<Long, TaskRecord> lostWithRetries = new HashMap<>();
     /** Task → node that may still run a lost attempt of it, superseded by a later attempt. */
     private final Map<Long, String> supersededOn = new HashMap<>();
-    private final LatencyHistogram queueWait = new LatencyHistogram("hakuriver_task_queue_wait_seconds",
-            "Submission until the Host placed the task on a node (dependency waits included).", LONG_BUCKETS);
-    private final LatencyHistogram dispatchLatency = new LatencyHistogram("hakuriver_task_dispatch_latency_seconds",
-            "Placement on a node until its Runner first reported the task (running, or its outcome if it ended first).",
-            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
-    private final LatencyHistogram endToEnd = new LatencyHistogram("hakuriver_task_end_to_end_seconds",
-            "Submission until the task reached a final state, whatever the outcome.", LONG_BUCKETS);
-    private static final double[] LONG_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400};
+    /** Latency histograms of /metrics, fed by the transitions. */
+    private final TaskLatencies latencies = new TaskLatencies();
     private boolean fullScan = true;
     private Instant lastClockLook;
     private RunnerLink link;
@@ -207,12 +201,8 @@ final class ClusterState {
      * A task with dependencies that have not all ended waits outside the queue ({@link #awaitDependencies}).
      */
     void enqueue(List<TaskRecord> newTasks) {
-        db.inTransaction(() -> {
-            tasks.saveAll(newTasks);
-            Instant now = now();
-            for (TaskRecord t : newTasks) events.add(t.taskId, now, "submitted", submittedDetail(t));
-            return null;
-        });
+        tasks.saveAll(newTasks);
+        for (TaskRecord t : newTasks) event(t, "submitted", submittedDetail(t));
         for (TaskRecord t : newTasks) {
             active.put(t.taskId, t);
             heldBytes += t.footprint();
@@ -249,7 +239,8 @@ final class ClusterState {
         if (hook.isEmpty() && t.notifyUrl == null) return;
         if (t.batchId != null && !batchDone) return; // more elements of its batch to come
         boolean single = t.batchId == null || (t.batchId == t.taskId && tasks.batchSize(t.batchId) <= 1);
-        String body = io.hakuriver.util.Json.write(single ? taskEnded(t) : batchEnded(t));
+        String body = io.hakuriver.util.Json.write(single ? TaskNotices.taskEnded(t, config.hostUrl())
+                : TaskNotices.batchEnded(t.batchId, t.command, tasks, now(), config.hostUrl()));
         for (String url : new java.util.LinkedHashSet<>(java.util.Arrays.asList(t.notifyUrl, hook.isEmpty() ? null : hook))) {
             if (url == null) continue;
             if (notificationsQueued >= MAX_NOTIFICATIONS) {
@@ -260,50 +251,6 @@ final class ClusterState {
             notifications.add(url, body, now());
             notificationsQueued++;
         }
-    }
-
-    private Map<String, Object> taskEnded(TaskRecord t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", "task_ended");
-        m.put("task_id", String.valueOf(t.taskId));
-        m.put("batch_id", t.batchId == null ? null : String.valueOf(t.batchId));
-        m.put("status", t.status.wire());
-        m.put("exit_code", t.exitCode);
-        m.put("error_message", t.errorMessage);
-        m.put("assigned_node", t.assignedNode);
-        m.put("attempt", t.attempt);
-        m.put("command", t.command);
-        m.put("arguments", t.arguments);
-        m.put("submitted_at", io.hakuriver.util.Times.format(t.submittedAt));
-        m.put("started_at", io.hakuriver.util.Times.format(t.startedAt));
-        m.put("completed_at", io.hakuriver.util.Times.format(t.completedAt));
-        m.put("host", config.hostUrl());
-        return m;
-    }
-
-    private Map<String, Object> batchEnded(TaskRecord last) {
-        long batch = last.batchId;
-        Map<String, Long> counts = tasks.batchCounts(batch);
-        List<Map<String, Object>> bad = new ArrayList<>();
-        for (TaskRecord t : tasks.notCompleted(batch, 100)) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("task_id", String.valueOf(t.taskId));
-            e.put("status", t.status.wire());
-            e.put("exit_code", t.exitCode);
-            e.put("arguments", t.arguments);
-            bad.add(e);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", "batch_ended");
-        m.put("batch_id", String.valueOf(batch));
-        m.put("command", last.command);
-        m.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
-        m.put("counts", counts);
-        m.put("all_completed", bad.isEmpty());
-        m.put("not_completed", bad); // the first 100
-        m.put("completed_at", io.hakuriver.util.Times.format(now()));
-        m.put("host", config.hostUrl());
-        return m;
     }
 
     /** For {@link Notifier}: due bodies, then their outcome. */
@@ -395,8 +342,7 @@ final class ClusterState {
         t.errorMessage = null;
         queue.put(QueueKey.of(t), t);
         fresh.add(t);
-        write(t);
-        event(t, "queued", "dependencies met");
+        write(t, "queued", "dependencies met");
     }
 
     /** Looks at the dependents of tasks that just ended, and of theirs in turn (a failed --after fails its chain). */
@@ -439,7 +385,11 @@ final class ClusterState {
     }
 
     /** Writes a row; a failed write is remembered and retried by {@link #flushDirty()}, then reported to the caller. */
-    void write(TaskRecord t) {
+    void write(TaskRecord t) { write(t, null, null); }
+
+    /** Writes the row, and keeps the event that explains the change for the next {@link #flushEvents()}. */
+    private void write(TaskRecord t, String event, String detail) {
+        if (event != null) event(t, event, detail);
         if (touched != null) touched.put(t.taskId, t);
         try {
             tasks.save(t);
@@ -520,9 +470,9 @@ final class ClusterState {
         }
         else active.put(t.taskId, t);
         index(t, +1);
-        write(t);
-        observe(t, from, to);
-        if (from != to) record(t, from, to, nextAttempt, note);
+        String[] ev = from != to ? describe(t, from, to, nextAttempt, note) : null;
+        if (ev == null) write(t); else write(t, ev[0], ev[1]);
+        latencies.observe(t, from, to, now().toEpochMilli());
         boolean isEnded = ended(t);
         if (!to.isFinal()) supersededOn.remove(t.taskId, t.assignedNode); // it runs there again: no copy to refuse
         if (!wasEnded && isEnded) { ended.add(t); resolveEnded(); }
@@ -546,24 +496,6 @@ final class ClusterState {
         @Override public int compareTo(Due o) { return at != o.at ? Long.compare(at, o.at) : Long.compare(id, o.id); }
     }
 
-    /** Longest back-off between two attempts, however many there were. */
-    static final long MAX_BACKOFF_SECONDS = 3600;
-
-    /** Whether an attempt that ended as failed with {@code exit} may run again (--retries, --retry-on). */
-    static boolean retryAllowed(TaskRecord t, Integer exit) {
-        if (t.attempt > t.retries || exit == null || exit <= 0) return false; // negative: killed or refused, not an exit
-        if (t.retryOn == null) return true;
-        for (int c : t.retryOn) if (c == exit) return true;
-        return false;
-    }
-
-    /** Seconds before the attempt after {@code failedAttempt}: --retry-delay, doubling per attempt, at most an hour. */
-    static long backoffSeconds(TaskRecord t, int failedAttempt) {
-        long d = t.retryDelay;
-        for (int i = 1; i < failedAttempt && d < MAX_BACKOFF_SECONDS; i++) d *= 2;
-        return Math.min(d, MAX_BACKOFF_SECONDS);
-    }
-
     /**
      * The attempt failed and may run again: it is recorded (node, exit code, times; its logs are kept by
      * {@link #keepLogsOfEarlierAttempt}) and the task goes back to the queue, same id, after its back-off.
@@ -574,7 +506,7 @@ final class ClusterState {
         String node = t.assignedNode;
         attempts.save(new AttemptRecord(t.taskId, failed, node, TaskStatus.FAILED.wire(), exit, message,
                 started != null ? started : t.startedAt, done != null ? done : now));
-        long delay = backoffSeconds(t, failed);
+        long delay = RetryRules.backoffSeconds(t, failed);
         String why = "Attempt " + failed + (node == null ? "" : " on " + node) + " failed with exit code " + exit + "; attempt "
                 + (failed + 1) + " of " + (t.retries + 1) + (delay > 0 ? " starts after a back-off of " + delay + " s" : " is queued");
         requeueAttempt(t, why, delay > 0 ? now.plusSeconds(delay) : null);
@@ -641,8 +573,7 @@ final class ClusterState {
             t.retryAt = null;
             queue.put(QueueKey.of(t), t);
             fresh.add(t);
-            write(t);
-            event(t, "queued", "back-off over: attempt " + t.attempt);
+            write(t, "queued", "back-off over: attempt " + t.attempt);
         }
         if (lostWithRetries.isEmpty()) return;
         long grace = config.timing().lostRequeueGrace() * 1000L;
@@ -670,34 +601,49 @@ final class ClusterState {
     }
 
     /**
-     * Adds an event to the task's history. History is an account, not state: a failed write of it is logged and
-     * dropped, never allowed to fail the change it describes.
+     * Events wait here and are written together, every second and before a task's history is read: one
+     * transaction for hundreds of events instead of more pages in every commit of the hot path. A Host killed
+     * with -9 may lose the last second of history, never any state.
      */
+    private final List<EventStore.Pending> eventBuffer = new ArrayList<>();
+    /** Past this many waiting events they are written at once (bounded memory under any burst). */
+    static final int MAX_BUFFERED_EVENTS = 20_000;
+
     void event(TaskRecord t, String event, String detail) {
-        try { events.add(t.taskId, now(), event, detail); }
-        catch (StoreException e) { log.warn("Event '{}' of task {} not recorded: {}", event, t.taskId, e.getMessage()); }
+        eventBuffer.add(new EventStore.Pending(t.taskId, now(), event, detail));
+        if (eventBuffer.size() >= MAX_BUFFERED_EVENTS) flushEvents();
     }
 
-    private void record(TaskRecord t, TaskStatus from, TaskStatus to, boolean nextAttempt, String note) {
+    /** Writes the waiting events; a failed write (disk full) keeps them for the next try, up to the bound. */
+    void flushEvents() {
+        if (eventBuffer.isEmpty()) return;
+        try {
+            events.addAll(eventBuffer);
+            eventBuffer.clear();
+        } catch (StoreException e) {
+            log.warn("{} events not written yet: {}", eventBuffer.size(), e.getMessage());
+            if (eventBuffer.size() >= MAX_BUFFERED_EVENTS) eventBuffer.subList(0, eventBuffer.size() / 2).clear(); // the oldest half goes
+        }
+    }
+
+    /** The event of a state change: {name, detail}. */
+    private static String[] describe(TaskRecord t, TaskStatus from, TaskStatus to, boolean nextAttempt, String note) {
         String node = t.assignedNode;
-        switch (to) {
-            case ASSIGNING -> event(t, "assigned", "to " + node + (t.attempt > 1 ? " (attempt " + t.attempt + ")" : ""));
-            case RUNNING -> {
-                if (from == TaskStatus.PAUSED) event(t, "resumed", null);
-                else if (from == TaskStatus.LOST) event(t, "reconciled", t.errorMessage);
-                else event(t, "started", "on " + node);
-            }
-            case PAUSED -> event(t, "paused", null);
-            case LOST -> event(t, "lost", t.errorMessage);
-            case PENDING -> event(t, nextAttempt ? "requeued" : "deferred", note != null ? note : t.errorMessage);
+        return switch (to) {
+            case ASSIGNING -> new String[] {"assigned", "to " + node + (t.attempt > 1 ? " (attempt " + t.attempt + ")" : "")};
+            case RUNNING -> from == TaskStatus.PAUSED ? new String[] {"resumed", null}
+                    : from == TaskStatus.LOST ? new String[] {"reconciled", t.errorMessage} : new String[] {"started", "on " + node};
+            case PAUSED -> new String[] {"paused", null};
+            case LOST -> new String[] {"lost", t.errorMessage};
+            case PENDING -> new String[] {nextAttempt ? "requeued" : "deferred", note != null ? note : t.errorMessage};
             default -> {
                 StringBuilder d = new StringBuilder();
                 if (t.exitCode != null) d.append("exit code ").append(t.exitCode);
                 if (node != null && to != TaskStatus.KILLED) d.append(d.length() > 0 ? " " : "").append("on ").append(node);
                 if (t.errorMessage != null && to != TaskStatus.COMPLETED) d.append(d.length() > 0 ? ": " : "").append(t.errorMessage);
-                event(t, to.wire(), d.length() == 0 ? null : d.toString());
+                yield new String[] {to.wire(), d.length() == 0 ? null : d.toString()};
             }
-        }
+        };
     }
 
     /**
@@ -742,20 +688,6 @@ final class ClusterState {
                 + (t.priority != 0 ? " (priority " + t.priority + ")" : "");
     }
 
-    /** Latency histograms of /metrics, fed by the transitions themselves. */
-    private void observe(TaskRecord t, TaskStatus from, TaskStatus to) {
-        long now = now().toEpochMilli();
-        if (from == TaskStatus.PENDING && to == TaskStatus.ASSIGNING) {
-            t.placedAtMillis = now;
-            if (t.submittedAt != null) queueWait.observe((now - t.submittedAt.toEpochMilli()) / 1000.0);
-        } else if (from == TaskStatus.ASSIGNING && t.placedAtMillis > 0 && to != TaskStatus.PENDING && to != TaskStatus.KILLED
-                && to != TaskStatus.LOST) {
-            // the Runner's first report: running, or already the outcome of a task that ended before it said so
-            dispatchLatency.observe((now - t.placedAtMillis) / 1000.0);
-        }
-        if (!from.isFinal() && to.isFinal() && t.submittedAt != null) endToEnd.observe((now - t.submittedAt.toEpochMilli()) / 1000.0);
-    }
-
     /** The in-memory part of /metrics: queue, waiting tasks, nodes, capacity, Runner backlogs, latencies. */
     void renderMetrics(MetricsText out) {
         Instant now = now();
@@ -794,9 +726,7 @@ final class ClusterState {
         out.sample("hakuriver_notifications_dropped_total", notificationsDropped.get());
         out.header("hakuriver_illegal_transitions_total", "counter", "State changes the transition table refused (e.g. a late completed after killed).");
         out.sample("hakuriver_illegal_transitions_total", illegalTransitions.get());
-        queueWait.render(out);
-        dispatchLatency.render(out);
-        endToEnd.render(out);
+        latencies.render(out);
     }
 
     private static boolean holds(TaskRecord t) {

@@ -342,7 +342,7 @@ public final class HostCore {
         if (from != null && state.oldAttemptEnded(t, from, to, u.exit(), u.message(), u.started(), u.done())) {
             return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
         }
-        if (to == TaskStatus.FAILED && (!t.status.isFinal() || t.status == TaskStatus.LOST) && ClusterState.retryAllowed(t, u.exit())) {
+        if (to == TaskStatus.FAILED && (!t.status.isFinal() || t.status == TaskStatus.LOST) && RetryRules.retryAllowed(t, u.exit())) {
             state.retry(t, u.exit(), u.message(), u.started(), u.done());
             return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
         }
@@ -488,6 +488,7 @@ public final class HostCore {
         changeVoid(calls -> {
             state.observeClock(); // first: a Host that was frozen must not blame the nodes for it
             state.flushDirty();
+            state.flushEvents();
             if (expire) state.expireNodes();
             state.releaseRetries();
         });
@@ -511,6 +512,7 @@ public final class HostCore {
     History history(long id) {
         synchronized (db.lock()) {
             TaskRecord t = state.active(id);
+            state.flushEvents();
             return new History(state.events.of(id), t == null ? null : state.whyPending(t));
         }
     }
@@ -619,5 +621,8 @@ public final class HostCore {
         }
     }
 
-    void close() { db.close(); }
+    void close() {
+        synchronized (db.lock()) { state.flushEvents(); }
+        db.close();
+    }
 }

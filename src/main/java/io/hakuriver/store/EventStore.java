@@ -24,6 +24,15 @@ public final class EventStore {
 
     public EventStore(Database db) { this.db = db; }
 
+    /** An event on its way to the table. */
+    public record Pending(long taskId, Instant at, String event, String detail) {}
+
+    /** Many events in one transaction: the pages they touch are written once, not once per event. */
+    public void addAll(List<Pending> pending) {
+        if (pending.isEmpty()) return;
+        db.inTransaction(() -> { for (Pending p : pending) add(p.taskId(), p.at(), p.event(), p.detail()); return null; });
+    }
+
     public void add(long taskId, Instant at, String event, String detail) {
         try {
             if (insert == null) insert = db.connection().prepareStatement("INSERT INTO task_event (task_id, at, event, detail) VALUES (?,?,?,?)");

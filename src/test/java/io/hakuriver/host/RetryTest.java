@@ -169,9 +169,9 @@ class RetryTest {
     @Test void theBackOffDoublesUpToAnHour() {
         TaskRecord t = new TaskRecord();
         t.retryDelay = 10;
-        assertThat(List.of(ClusterState.backoffSeconds(t, 1), ClusterState.backoffSeconds(t, 2), ClusterState.backoffSeconds(t, 3),
-                ClusterState.backoffSeconds(t, 12))).containsExactly(10L, 20L, 40L, 3600L);
+        assertThat(List.of(RetryRules.backoffSeconds(t, 1), RetryRules.backoffSeconds(t, 2), RetryRules.backoffSeconds(t, 3),
+                RetryRules.backoffSeconds(t, 12))).containsExactly(10L, 20L, 40L, 3600L);
         t.retryDelay = 0;
-        assertThat(ClusterState.backoffSeconds(t, 5)).isZero();
+        assertThat(RetryRules.backoffSeconds(t, 5)).isZero();
     }
 }
