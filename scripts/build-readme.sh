@@ -1,6 +1,6 @@
 #!/bin/sh
 # Assembles README.md from its parts so each part has one owner: the header below, docs/core.md, and the
-# sections in docs/ (systemd, postgres, docker, dashboard, hakurun). Run after editing any of them.
+# sections in docs/ (workflows, bench, systemd, postgres, docker, dashboard, hakurun). Run after editing any of them.
 set -eu
 cd "$(dirname "$0")/.."
 {
@@ -29,12 +29,12 @@ which). Ctrl-C stops the demo and kills its unfinished tasks.
 ![Dashboard](docs/img/dashboard-overview.png)
 
 Contents: [What it is](#what-it-is) · [Configuration](#configuration) · [Scheduling](#scheduling-a-real-queue) · [GPUs](#gpus) ·
-[Client](#client) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) · [Benchmarks](#benchmarks) ·
+[Client](#client) · [Workflows](#work-that-runs-itself) · [Security](#security) · [Backends](#execution-backends) · [API](#http-api) · [Tests](#tests) · [Benchmarks](#benchmarks) ·
 [systemd](#running-under-systemd) · [PostgreSQL](#two-hosts-on-postgresql) · [Docker](#docker-environments) · [Dashboard](#web-dashboard) · [hakurun](#parameter-sweeps-hakurun-and-hakuriverclient-sweep)
 
 HEAD
 cat docs/core.md
-for part in bench systemd postgres docker dashboard hakurun; do
+for part in workflows bench systemd postgres docker dashboard hakurun; do
   [ -f "docs/$part.md" ] || continue
   echo
   # each part starts with a level-1 title; demote every heading one level inside the README. Links written

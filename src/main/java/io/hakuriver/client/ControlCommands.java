@@ -36,6 +36,18 @@ public final class ControlCommands {
         }
     }
 
+    @Command(name = "priority", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Change the queue priority of a pending task (higher starts first).")
+    public static class Priority extends ClientSupport implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "TASK_ID") String id;
+        @Parameters(index = "1", paramLabel = "N", description = "New priority, -1000..1000.") int priority;
+        @Override public Integer call() {
+            var r = client().post("/task/" + id(id) + "/priority", java.util.Map.of("priority", priority));
+            System.out.println(json() ? r.toPrettyString() : r.path("message").asText());
+            return ExitCodes.OK;
+        }
+    }
+
     static int send(ClientSupport c, String id, String action) {
         var r = c.client().post("/command/" + ClientSupport.id(id) + "/" + action, null);
         System.out.println(c.json() ? r.toPrettyString() : r.path("message").asText());

@@ -21,13 +21,18 @@ public class LogsCommand extends ClientSupport implements Callable<Integer> {
     @Option(names = "--stderr", description = "Show standard error instead of standard output.") boolean stderr;
     @Option(names = {"-f", "--follow"}, description = "Keep reading while the task runs.") boolean follow;
     @Option(names = "--poll-interval", paramLabel = "SEC", defaultValue = "0.5") double poll;
+    @Option(names = "--attempt", paramLabel = "N", description = "An earlier attempt of a retried task (see --status); default: the current one.") Integer attempt;
 
     @Override public Integer call() throws Exception {
         long task = id(id);
         client().get("/status/" + task); // 404 → clear error
         String path = "/task/" + task + (stderr ? "/stderr" : "/stdout");
+        if (attempt != null) {
+            if (attempt < 1) throw new io.hakuriver.cli.Main.UsageError("--attempt must be 1 or more");
+            if (follow) throw new io.hakuriver.cli.Main.UsageError("--attempt shows an attempt that has ended: no --follow");
+        }
         if (!follow) {
-            HttpResponse<InputStream> r = client().stream(path);
+            HttpResponse<InputStream> r = client().stream(path + (attempt == null ? "" : "?attempt=" + attempt));
             if (r == null) { System.err.println("(no output yet)"); return ExitCodes.OK; }
             try (InputStream in = r.body()) { in.transferTo(System.out); }
             System.out.flush();

@@ -71,6 +71,26 @@ public final class Printer {
         if (!t.path("error_message").isNull()) out.println("  message:    " + text(t.get("error_message")));
         out.println("  stdout:     " + text(t.get("stdout_path")));
         out.println("  stderr:     " + text(t.get("stderr_path")));
+        if (t.path("priority").asInt(0) != 0) out.println("  priority:   " + t.get("priority").asText());
+        if (t.path("depends_on").isArray()) {
+            List<String> deps = new ArrayList<>();
+            t.get("depends_on").forEach(d -> deps.add(d.asText()));
+            out.println("  after:      " + String.join(", ", deps) + ("after_any".equals(t.path("dependency_mode").asText()) ? " (any outcome)" : " (must complete)"));
+        }
+        if (t.path("retries").asInt(0) > 0) out.println("  attempt:    " + t.path("attempt").asInt(1) + " of " + (t.path("retries").asInt() + 1));
+        for (JsonNode a : t.path("attempts")) {
+            out.println("  attempt " + a.path("attempt").asText() + ":  " + text(a.get("status")) + " on " + text(a.get("node"))
+                    + (a.path("exit_code").isNull() ? "" : " (exit code " + a.get("exit_code").asText() + ")")
+                    + ", " + time(a.get("started_at")) + " - " + time(a.get("completed_at"))
+                    + "; logs: hakuriver.client logs " + text(t.get("task_id")) + " --attempt " + a.path("attempt").asText());
+        }
+        if (t.path("waiting_reason").isTextual()) out.println("  waiting:    " + t.get("waiting_reason").asText());
+        if (t.path("events").size() > 0) {
+            out.println("  history:");
+            for (JsonNode e : t.get("events")) {
+                out.println("    " + time(e.get("at")) + "  " + text(e.get("event")) + (e.path("detail").isTextual() ? "  " + e.get("detail").asText() : ""));
+            }
+        }
     }
 
     /**
@@ -115,7 +135,8 @@ public final class Printer {
             int numa = n.path("numa_topology").isObject() ? n.path("numa_topology").size() : 0;
             long memTotal = n.path("memory_total_bytes").asLong(0), memRes = n.path("memory_in_use_bytes").asLong(0);
             int gpuTotal = n.path("gpus_total").asInt(0);
-            rows.add(List.of(text(n.get("hostname")), text(n.get("status")), text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
+            String status = text(n.get("status")) + (n.path("drain_state").isTextual() ? " (" + n.get("drain_state").asText() + ")" : "");
+            rows.add(List.of(text(n.get("hostname")), status, text(n.get("cores_in_use")) + "/" + text(n.get("total_cores")),
                     memTotal == 0 ? "-" : MemorySize.format(memRes) + "/" + MemorySize.format(memTotal),
                     gpuTotal == 0 ? "-" : (gpuTotal - n.path("gpus_free").asInt(0)) + "/" + gpuTotal,
                     n.path("cpu_percent").isNull() ? "-" : n.get("cpu_percent").asText() + "%",

@@ -40,6 +40,27 @@ public class TaskOptions {
     @Option(names = "--mount", paramLabel = "HOST:CONTAINER[:ro]", description = "Extra bind mount (repeatable; replaces the Host's default mounts).")
     public List<String> mounts;
 
+    @Option(names = "--priority", paramLabel = "N", description = "Queue priority, -1000..1000: higher starts first, FIFO within one priority (default 0).")
+    public Integer priority;
+
+    @Option(names = "--after", split = ",", paramLabel = "ID", description = "Start only after these tasks or batches (a batch id = all its elements) all completed; if one fails or is killed, this task fails without running.")
+    public List<String> after = new ArrayList<>();
+
+    @Option(names = "--after-any", split = ",", paramLabel = "ID", description = "Start after these tasks or batches have ended, whatever their outcome.")
+    public List<String> afterAny = new ArrayList<>();
+
+    @Option(names = "--retries", paramLabel = "N", description = "Run again up to N times when an attempt fails with a non-zero exit code, or is lost with its node (0..100).")
+    public Integer retries;
+
+    @Option(names = "--retry-delay", paramLabel = "SEC", description = "Seconds before the first retry, doubling for each further one (at most 1 h). Default: 10.")
+    public Integer retryDelay;
+
+    @Option(names = "--retry-on", split = ",", paramLabel = "CODE", description = "Retry only these exit codes (comma-separated); default: any non-zero.")
+    public List<Integer> retryOn = new ArrayList<>();
+
+    @Option(names = "--notify", paramLabel = "URL", description = "POST a JSON note to URL when the task (a sweep: the whole batch) ends; besides the Host's [notify] webhook.")
+    public String notify;
+
     public Long memoryBytes() {
         if (memory == null) return null;
         try { return MemorySize.parse(memory); }
@@ -54,6 +75,16 @@ public class TaskOptions {
             m.put(e.substring(0, i).trim(), e.substring(i + 1).trim());
         }
         return m;
+    }
+
+    private static List<String> ids(String option, List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            String s = v.trim();
+            if (!s.matches("\\d{1,19}")) throw new UsageError(option + " '" + v + "': expected task or batch ids (decimal numbers), comma-separated");
+            out.add(s);
+        }
+        return out;
     }
 
     /** The /submit body for a command (sweeps add argument_sets). */
@@ -74,6 +105,16 @@ public class TaskOptions {
             b.put("gpu_count", gpus);
         }
         if (gpuShare) b.put("gpu_share", true);
+        // additions are sent only when used, so a submission without them is byte for byte the original's
+        if (priority != null) b.put("priority", priority);
+        if (!after.isEmpty() && !afterAny.isEmpty()) throw new UsageError("give either --after or --after-any, not both");
+        if (!after.isEmpty()) b.put("after", ids("--after", after));
+        if (!afterAny.isEmpty()) b.put("after_any", ids("--after-any", afterAny));
+        if ((retryDelay != null || !retryOn.isEmpty()) && retries == null) throw new UsageError("--retry-delay and --retry-on need --retries N");
+        if (notify != null) b.put("notify_url", notify);
+        if (retries != null) b.put("retries", retries);
+        if (retryDelay != null) b.put("retry_delay", retryDelay);
+        if (!retryOn.isEmpty()) b.put("retry_on", retryOn);
         return b;
     }
 

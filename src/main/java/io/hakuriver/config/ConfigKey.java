@@ -35,6 +35,7 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("timing", "cleanup_check_interval", Type.INT, 10L, "Seconds between dead-runner checks on the Host."),
         new ConfigKey("timing", "resource_check_interval", Type.INT, 1L, "Accepted for compatibility; unused."),
         new ConfigKey("timing", "dispatch_window", Type.INT, 16L, "Most task starts the Host has in flight to one Runner at once; the rest wait in the Host's queue (back-pressure)."),
+        new ConfigKey("timing", "lost_requeue_grace", Type.INT, 60L, "Seconds a lost task (its node went offline) waits for its node to come back before it is queued again as its next attempt; only tasks with --retries left."),
         new ConfigKey("environment", "runner_user", Type.STRING, "", "User that systemd-scope tasks run as (empty = the Runner's own user)."),
         new ConfigKey("docker", "container_dir", Type.STRING, "hakuriver-containers", "Sub-directory of shared_dir holding environment tarballs."),
         new ConfigKey("docker", "default_container_name", Type.STRING, "hakuriver-base", "Environment used when a task names none (\"NULL\" = such tasks run without a container, like --container NULL)."),
@@ -52,7 +53,9 @@ public record ConfigKey(String section, String name, Type type, Object defaultVa
         new ConfigKey("gpu", "nvidia_smi", Type.STRING, "nvidia-smi", "nvidia-smi that discovers this Runner's NVIDIA GPUs (name on PATH or absolute path; \"\" = no GPU discovery). Missing or failing = a node without GPUs, with the reason in its health."),
         new ConfigKey("gpu", "shares_per_gpu", Type.INT, 1L, "How many tasks submitted with --gpu-share may hold one GPU of this Runner at once (1-64; tasks without --gpu-share always get a GPU to themselves)."),
         new ConfigKey("security", "token", Type.STRING, "", "Shared bearer token; when set every endpoint but /healthz requires it. Prefer token_file."),
-        new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret).")
+        new ConfigKey("security", "token_file", Type.STRING, "", "File whose first line is the shared token (e.g. from an EnvironmentFile-managed secret)."),
+        new ConfigKey("security", "metrics_public", Type.BOOL, false, "Serve GET /metrics (Prometheus) without the token, for a scraper that has none."),
+        new ConfigKey("notify", "webhook", Type.STRING, "", "URL that gets a JSON POST when a task, or a whole batch, ends (retried with back-off; the token is never sent). Empty = none.")
     );
 
     public static ConfigKey find(String section, String name) {

@@ -177,16 +177,21 @@ public final class ConfigLoader {
                 bounded(v, "database.lease", 2, 3600, sources)),
             new HakuConfig.Timing(positive(v, "timing.heartbeat_interval", sources), positive(v, "timing.heartbeat_timeout_factor", sources),
                 positive(v, "timing.cleanup_check_interval", sources), positive(v, "timing.resource_check_interval", sources),
-                positive(v, "timing.dispatch_window", sources)),
+                positive(v, "timing.dispatch_window", sources), positive(v, "timing.lost_requeue_grace", sources)),
             new HakuConfig.Environment(str(v, "environment.runner_user")),
             new HakuConfig.Docker(str(v, "docker.container_dir"), str(v, "docker.default_container_name"),
                 str(v, "docker.initial_base_image"), bool(v, "docker.tasks_privileged"), list(v, "docker.additional_mounts"),
                 bool(v, "docker.allow_privileged"), list(v, "docker.allowed_mount_prefixes"), bool(v, "docker.allow_dangerous_mounts")),
             new HakuConfig.Runner(str(v, "runner.name"), str(v, "runner.null_backend"), str(v, "runner.state_dir"),
                 bool(v, "runner.allow_root_tasks"), bounded(v, "runner.max_tasks", 0, 100_000, sources)),
-            new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file")),
+            new HakuConfig.Security(envToken(str(v, "security.token")), str(v, "security.token_file"), bool(v, "security.metrics_public")),
             new HakuConfig.Gpu(str(v, "gpu.nvidia_smi"), bounded(v, "gpu.shares_per_gpu", 1, 64, sources)),
+            new HakuConfig.Notify(str(v, "notify.webhook").trim()),
             List.copyOf(sources));
+        String hook = cfg.notifications().webhook();
+        if (!hook.isEmpty() && !hook.matches("^https?://[^\\s/]+(/\\S*)?$")) {
+            throw new ConfigException(where(sources) + "key 'notify.webhook' must be an http:// or https:// URL, got \"" + hook + "\"");
+        }
         String nb = cfg.runner().nullBackend();
         if (!List.of("auto", "systemd", "process").contains(nb)) {
             throw new ConfigException(where(sources) + "key 'runner.null_backend' must be one of auto, systemd, process, got \"" + nb + "\"");

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record HakuConfig(Network network, Paths paths, Database database, Timing timing,
                          Environment environment, Docker docker, Runner runner, Security security,
-                         Gpu gpu, List<Path> sources) {
+                         Gpu gpu, Notify notifications, List<Path> sources) {
 
     public record Network(String hostBindIp, int hostPort, String hostReachableAddress,
                           String runnerAddress, int runnerPort, String runnerBindIp, String hostAdvertiseAddress) {}
@@ -23,7 +23,7 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
         public boolean postgres() { return url != null && !url.isBlank(); }
     }
     public record Timing(int heartbeatInterval, int heartbeatTimeoutFactor, int cleanupCheckInterval,
-                         int resourceCheckInterval, int dispatchWindow) {}
+                         int resourceCheckInterval, int dispatchWindow, int lostRequeueGrace) {}
     public record Environment(String runnerUser) {}
     public record Docker(String containerDir, String defaultContainerName, String initialBaseImage,
                          boolean tasksPrivileged, List<String> additionalMounts, boolean allowPrivileged,
@@ -37,12 +37,14 @@ public record HakuConfig(Network network, Paths paths, Database database, Timing
         }
     }
     public record Runner(String name, String nullBackend, String stateDir, boolean allowRootTasks, int maxTasks) {}
-    public record Security(String token, String tokenFile) {}
+    public record Security(String token, String tokenFile, boolean metricsPublic) {}
     /**
      * GPU discovery and sharing on a Runner: {@code nvidiaSmi} is the nvidia-smi to run ("" = no discovery, the node
      * has no GPUs); {@code sharesPerGpu} is how many {@code --gpu-share} tasks may hold one GPU at once.
      */
     public record Gpu(String nvidiaSmi, int sharesPerGpu) {}
+    /** Host-wide web hook: a JSON POST for every task (or whole batch) that ends; "" = none. */
+    public record Notify(String webhook) {}
 
     /** The first Host's URL (the only one unless host_reachable_address lists a standby). */
     public String hostUrl() { return hostUrls().get(0); }

@@ -111,7 +111,9 @@ public final class HostCore {
      * NUMA id, larger than the node) fail at once; requests that merely lack free capacity wait as pending; a request
      * past the queue's memory budget is refused (429) before anything is stored.
      */
-    Submitted submit(NewTasks req) {
+    Submitted submit(NewTasks req) { return submit(req, RunPolicy.NONE); }
+
+    Submitted submit(NewTasks req, RunPolicy policy) {
         return change(calls -> {
             List<Map<String, String>> failures = new ArrayList<>();
             List<Target> accepted = new ArrayList<>();
@@ -129,6 +131,7 @@ public final class HostCore {
                 throw new ApiException(503, "Failed to schedule task for any target. Failures: " + pythonList(failures));
             }
             checkGpus(req, accepted, mem);
+            long[] dependsOn = dependencies(policy);
             int count = req.argumentSets() != null ? req.argumentSets().size() : Math.max(1, accepted.size());
             List<TaskRecord> created = new ArrayList<>(count);
             Instant now = state.now();
@@ -159,6 +162,13 @@ public final class HostCore {
                 r.requiredGpus = t == null ? null : t.gpus();
                 r.gpuCount = r.requiredGpus != null ? r.requiredGpus.size() : req.gpuCount();
                 r.gpuShare = r.gpuCount > 0 && req.gpuShare();
+                r.priority = policy.priority();
+                r.dependsOn = dependsOn;
+                r.afterAny = dependsOn != null && policy.afterAny();
+                r.retries = policy.retries();
+                r.retryDelay = policy.retryDelay();
+                r.retryOn = policy.retryOn() == null ? null : policy.retryOn().stream().mapToInt(Integer::intValue).toArray();
+                r.notifyUrl = policy.notifyUrl();
                 created.add(r);
             }
             long more = 0;
@@ -168,7 +178,19 @@ public final class HostCore {
                         + count + " more would pass its memory budget of " + (ClusterState.MAX_HELD_BYTES >> 20)
                         + " MiB for queued work. Submit again when some have finished.");
             }
+            String neverRuns = null;
+            if (dependsOn != null) {
+                TaskRecord first = created.get(0);
+                neverRuns = state.awaitDependenciesOfNew(first);
+                String reason = first.unmetDependencies > 0 ? state.waitingReason(first) : null;
+                for (TaskRecord r : created) { r.unmetDependencies = first.unmetDependencies; r.errorMessage = reason; }
+            }
             state.enqueue(created);
+            if (neverRuns != null) {
+                // an --after dependency already ended without success: the tasks are recorded, and end as failed
+                String why = neverRuns;
+                for (TaskRecord r : created) state.transition(r, TaskStatus.FAILED, x -> x.errorMessage = why);
+            }
             return new Submitted(created, failures);
         });
     }
@@ -202,6 +224,27 @@ public final class HostCore {
             }
         }
         if (!errors.isEmpty()) throw ApiException.validation(errors);
+    }
+
+    /**
+     * The dependency ids of a submission, without duplicates, or null when it has none. Each must name a task or a
+     * batch that exists already; an id of a task in this same request does not exist yet, so no cycle can form (422).
+     */
+    private long[] dependencies(RunPolicy policy) {
+        if (policy.after().isEmpty()) return null;
+        java.util.LinkedHashSet<Long> ids = new java.util.LinkedHashSet<>(policy.after());
+        String field = policy.afterAny() ? "after_any" : "after";
+        if (ids.size() > RunPolicy.MAX_DEPENDENCIES) {
+            throw ApiException.validation(field, ids.size() + " dependencies; at most " + RunPolicy.MAX_DEPENDENCIES
+                    + " are allowed (name a batch id to depend on all its elements)", "too_long");
+        }
+        for (long id : ids) {
+            if (state.find(id) == null) {
+                throw ApiException.validation(field, "Unknown task or batch id " + id + ": a dependency must name a task or batch "
+                        + "that was already submitted (so dependencies can never form a cycle)", "value_error");
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Reasons a target can never accept the task (spec §6.2 wording), or null. */
@@ -279,7 +322,10 @@ public final class HostCore {
     }
 
     /** A heartbeat: node facts, killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes. */
-    void heartbeat(String hostname, HeartbeatRequest hb) {
+    void heartbeat(String hostname, HeartbeatRequest hb) { heartbeat(hostname, hb, null); }
+
+    /** A heartbeat with the Runner's count of undelivered status updates (null from an original Runner). */
+    void heartbeat(String hostname, HeartbeatRequest hb, Integer pendingUpdates) {
         boolean reportsPaused = hb.pausedTasks() != null;
         Set<Long> running = new HashSet<>(hb.runningTasksOrEmpty());
         Set<Long> paused = new HashSet<>(hb.pausedTasksOrEmpty());
@@ -287,6 +333,7 @@ public final class HostCore {
             NodeRecord n = state.node(hostname);
             if (n == null) throw ApiException.notFound("Node not registered");
             n.lastHeartbeat = state.now();
+            n.pendingUpdates = pendingUpdates;
             n.cpuPercent = hb.cpuPercent();
             n.memoryPercent = hb.memoryPercent();
             n.memoryUsedBytes = hb.memoryUsedBytes();
@@ -333,8 +380,11 @@ public final class HostCore {
     record UpdateResult(long taskId, int status, String message) {}
 
     /** One update; returns the message for the Runner. 404 for unknown tasks. */
-    String runnerUpdate(Update u) {
-        UpdateResult r = change(calls -> apply(u));
+    String runnerUpdate(Update u) { return runnerUpdate(u, null); }
+
+    /** @param from the sending Runner's name (its X-HakuRiver-Runner header), null when it did not say */
+    String runnerUpdate(Update u, String from) {
+        UpdateResult r = change(calls -> apply(u, from));
         if (r.status() == 404) throw ApiException.notFound(r.message());
         return r.message();
     }
@@ -343,18 +393,31 @@ public final class HostCore {
      * Many updates from one Runner in one call: applied in order under one lock and one database transaction
      * (group commit), then one scheduling pass. Each gets its own result; an unknown task does not stop the rest.
      */
-    List<UpdateResult> runnerUpdates(List<Update> updates) {
+    List<UpdateResult> runnerUpdates(List<Update> updates) { return runnerUpdates(updates, null); }
+
+    List<UpdateResult> runnerUpdates(List<Update> updates, String from) {
         return change(calls -> state.batch(() -> {
             List<UpdateResult> out = new ArrayList<>(updates.size());
-            for (Update u : updates) out.add(apply(u));
+            for (Update u : updates) out.add(apply(u, from));
             return out;
         }));
     }
 
-    private UpdateResult apply(Update u) {
+    private UpdateResult apply(Update u, String from) {
         TaskRecord t = state.find(u.taskId());
         if (t == null) return new UpdateResult(u.taskId(), 404, "Task ID not recognized");
         TaskStatus to = u.to();
+        if (from != null && t.assignedNode != null && !from.equals(t.assignedNode) && !t.status.isFinal()) {
+            // a copy the Host superseded (a lost attempt that ran again elsewhere, killed there): its word does not count
+            return new UpdateResult(u.taskId(), 200, "Task " + u.taskId() + " runs on " + t.assignedNode + "; the report of runner " + from + " is ignored");
+        }
+        if (from != null && state.oldAttemptEnded(t, from, to, u.exit(), u.message(), u.started(), u.done())) {
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
+        if (to == TaskStatus.FAILED && (!t.status.isFinal() || t.status == TaskStatus.LOST) && RetryRules.retryAllowed(t, u.exit())) {
+            state.retry(t, u.exit(), u.message(), u.started(), u.done());
+            return new UpdateResult(u.taskId(), 200, "Task status updated successfully.");
+        }
         if (to == TaskStatus.PENDING && (t.status == TaskStatus.ASSIGNING || t.status == TaskStatus.PENDING)) {
             // an original runner reports "pending" while it prepares; for us the task stays assigned
             if (t.startedAt == null && u.started() != null) t.startedAt = u.started();
@@ -444,6 +507,37 @@ public final class HostCore {
         return true;
     }
 
+    /** Changes the priority of a task that has not left the queue yet; 404 unknown, 409 once it was placed or ended. */
+    TaskRecord setPriority(long id, int priority) {
+        return change(calls -> {
+            TaskRecord t = state.find(id);
+            if (t == null) throw ApiException.notFound("Task not found.");
+            if (t.status != TaskStatus.PENDING) {
+                throw ApiException.conflict("Only a pending task's priority can change (task " + id + " is " + t.status.wire() + ")");
+            }
+            state.reprioritize(t, priority);
+            return t;
+        });
+    }
+
+    /**
+     * Drains a node (it takes no new tasks; what it holds finishes) or ends the drain. Persisted with the node row and
+     * kept across registrations, heartbeats and restarts. Returns the node's view; 404 for an unknown node.
+     */
+    Map<String, Object> drain(String hostname, boolean on) {
+        return change(calls -> {
+            NodeRecord n = state.node(hostname);
+            if (n == null) throw ApiException.notFound("Node not registered");
+            if (n.drain != on) {
+                n.drain = on;
+                state.saveNode(n);
+                if (!on) state.markCapacityChanged();
+                log.info("Node {} {}", hostname, on ? "drained: it takes no new tasks" : "undrained: it takes tasks again");
+            }
+            return nodeView(n);
+        });
+    }
+
     /** Where a pause/resume must go: the node of a task in the right state (409 otherwise, 502 when offline). */
     NodeRecord controlTarget(long id, String cmd) {
         synchronized (db.lock()) {
@@ -478,7 +572,9 @@ public final class HostCore {
         changeVoid(calls -> {
             state.observeClock(); // first: a Host that was frozen must not blame the nodes for it
             state.flushDirty();
+            state.flushEvents();
             if (expire) state.expireNodes();
+            state.releaseRetries();
         });
     }
 
@@ -491,6 +587,20 @@ public final class HostCore {
     }
 
     // ---------------------------------------------------------------- reads
+
+    /** Earlier attempts of a task (retries), oldest first; empty for a task that ran once. */
+    List<io.hakuriver.store.AttemptRecord> attempts(long id) { synchronized (db.lock()) { return state.attempts.of(id); } }
+
+    /** A task's history (latest {@link io.hakuriver.store.EventStore#MAX_SHOWN} events) and why it waits, for /status. */
+    record History(List<io.hakuriver.store.EventStore.Event> events, String whyPending) {}
+
+    History history(long id) {
+        synchronized (db.lock()) {
+            TaskRecord t = state.active(id);
+            state.flushEvents();
+            return new History(state.events.of(id), t == null ? null : state.whyPending(t));
+        }
+    }
 
     /** One task, live state first. */
     TaskRecord task(long id) { synchronized (db.lock()) { return state.find(id); } }
@@ -527,19 +637,52 @@ public final class HostCore {
     List<Map<String, Object>> nodesView() {
         synchronized (db.lock()) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (NodeRecord n : state.nodes()) {
-                List<String> holding = new ArrayList<>();
-                Map<Integer, List<String>> gpuHolders = new HashMap<>();
-                for (TaskRecord t : state.tasksOn(n.hostname)) {
-                    if (!TaskStatus.HOLDS_RESOURCES.contains(t.status)) continue;
-                    holding.add(String.valueOf(t.taskId));
-                    if (t.wantsGpus() && t.assignedGpus != null) {
-                        for (int g : t.assignedGpus) gpuHolders.computeIfAbsent(g, k -> new ArrayList<>()).add(String.valueOf(t.taskId));
-                    }
-                }
-                out.add(Views.node(n, state.usage(n.hostname), holding, gpuHolders));
-            }
+            for (NodeRecord n : state.nodes()) out.add(nodeView(n));
             return out;
+        }
+    }
+
+    private Map<String, Object> nodeView(NodeRecord n) {
+        List<String> holding = new ArrayList<>();
+        Map<Integer, List<String>> gpuHolders = new HashMap<>();
+        for (TaskRecord t : state.tasksOn(n.hostname)) {
+            if (!TaskStatus.HOLDS_RESOURCES.contains(t.status)) continue;
+            holding.add(String.valueOf(t.taskId));
+            if (t.wantsGpus() && t.assignedGpus != null) {
+                for (int g : t.assignedGpus) gpuHolders.computeIfAbsent(g, k -> new ArrayList<>()).add(String.valueOf(t.taskId));
+            }
+        }
+        return Views.node(n, state.usage(n.hostname), holding, gpuHolders);
+    }
+
+    /**
+     * GET /metrics: tasks by state from a reader connection (outside the lock), then the live state (under it, a
+     * walk over nodes, the queue and the unfinished tasks, no database).
+     */
+    String metricsText() {
+        MetricsText out = new MetricsText();
+        Map<String, Long> stored;
+        try (Connection reader = db.openReader()) {
+            stored = TaskStore.countByStatus(reader);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("counting tasks failed: " + e.getMessage(), e);
+        }
+        out.header("hakuriver_tasks", "gauge", "Tasks the Host has stored, by state.");
+        for (TaskStatus s : TaskStatus.values()) out.sample("hakuriver_tasks", "state", s.wire(), stored.getOrDefault(s.wire(), 0L));
+        synchronized (db.lock()) { state.renderMetrics(out); }
+        return out.toString();
+    }
+
+    /** For {@link Notifier}: up to {@code limit} due notifications, leaving out those on their way. */
+    List<io.hakuriver.store.NotificationStore.Pending> dueNotifications(int limit, Set<Long> sending) {
+        synchronized (db.lock()) { return state.dueNotifications(limit, sending); }
+    }
+
+    /** A notification was delivered, or failed: tried again after {@code retryInSeconds}, or given up. */
+    void notificationOutcome(io.hakuriver.store.NotificationStore.Pending p, boolean delivered, long retryInSeconds) {
+        synchronized (db.lock()) {
+            if (delivered || p.attempts() + 1 >= Notifier.MAX_ATTEMPTS) state.notificationDelivered(p.id());
+            else state.notificationFailed(p, state.now().plusSeconds(retryInSeconds));
         }
     }
 
@@ -571,5 +714,8 @@ public final class HostCore {
         }
     }
 
-    void close() { db.close(); }
+    void close() {
+        synchronized (db.lock()) { state.flushEvents(); }
+        db.close();
+    }
 }

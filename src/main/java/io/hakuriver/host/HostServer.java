@@ -33,7 +33,7 @@ public final class HostServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostServer.class);
     /** First path segments that belong to the API (everything else may be the dashboard). */
     static final Set<String> API_ROOTS = Set.of("register", "heartbeat", "update", "submit", "status", "tasks", "task",
-            "kill", "command", "nodes", "health", "healthz", "docker", "batches", "api");
+            "kill", "command", "nodes", "health", "healthz", "docker", "batches", "metrics", "api");
 
     /** Request attribute marking a response written by the exception handler (the 404 page must not replace it). */
     public static final String HANDLED = "hakuriver.handled";
@@ -63,6 +63,7 @@ public final class HostServer implements AutoCloseable {
             }
         };
     }
+    private final Notifier notifier;
 
     /**
      * @param modules     parts that bring their own routes (the Docker environments), created by the caller
@@ -81,6 +82,7 @@ public final class HostServer implements AutoCloseable {
         this.leadership = leadership;
         this.core = new HostCore(config, db);
         this.databaseName = db.describe();
+        this.notifier = new Notifier(core);
         Auth auth = new Auth(config.resolvedToken());
         this.modules.addAll(modules);
         this.modules.add(roleInfo(db, leadership));
@@ -136,6 +138,7 @@ public final class HostServer implements AutoCloseable {
             new TaskApi(core).register(routes);
             new NodeApi(core, sampler, auth.enabled(), this.modules).register(routes);
             new LogApi(core).register(routes);
+            new MetricsApi(core).register(routes);
             for (HostModule m : this.modules) m.register(routes);
         });
         if (!auth.enabled() && !isLoopback(config.network().hostBindIp())) {
@@ -162,6 +165,7 @@ public final class HostServer implements AutoCloseable {
         String rel = path.startsWith("/api/") ? path.substring(4) : path;
         String first = rel.length() > 1 ? rel.substring(1).split("/", 2)[0] : "";
         if (!API_ROOTS.contains(first) || first.equals("healthz")) return; // dashboard files and the probe are open
+        if (first.equals("metrics") && config.security().metricsPublic()) return; // a scraper without the token
         if (!auth.accepts(Auth.presented(ctx, allowQueryToken))) {
             throw new ApiException(401, "Missing or invalid token: send 'Authorization: Bearer <token>' "
                     + "(the [security] token of this cluster).");
@@ -200,6 +204,7 @@ public final class HostServer implements AutoCloseable {
             try { m.start(); } catch (RuntimeException e) { log.error("module {} failed to start: {}", m.getClass().getSimpleName(), e.toString()); }
         }
         core.resumeAssigning();
+        notifier.start();
         log.info("HakuRiver Host serving on {}:{} ({}{})", config.network().hostBindIp(), port(), databaseName,
                 leadership == null ? "" : ", leader " + leadership.self());
         SdNotify.get().ready("Serving on port " + port());
@@ -218,6 +223,7 @@ public final class HostServer implements AutoCloseable {
     @Override public void close() {
         SdNotify.get().stopping();
         loops.shutdownNow();
+        notifier.close();
         for (HostModule m : modules) { try { m.stop(); } catch (RuntimeException ignored) { } }
         app.stop();
         core.close();

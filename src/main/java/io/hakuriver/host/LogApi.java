@@ -32,7 +32,17 @@ final class LogApi {
         TaskRecord t = core.task(id);
         if (t == null) throw ApiException.notFound(out ? "Task not found" : "Task entry not found");
         Path dir = out ? core.config().taskOutputsDir() : core.config().taskErrorsDir();
-        Path file = dir.resolve(id + (out ? ".out" : ".err")).normalize();
+        String attempt = ctx.queryParam("attempt");
+        String name = String.valueOf(id);
+        if (attempt != null && !attempt.isBlank()) {
+            // an earlier attempt of a retried task; the current one is the plain file (numbers only: no path from a request)
+            int n;
+            try { n = Integer.parseInt(attempt); if (n < 1) throw new NumberFormatException(); }
+            catch (NumberFormatException e) { throw ApiException.badRequest("attempt must be a positive integer"); }
+            if (n < t.attempt) name = id + ".attempt-" + n;
+            else if (n > t.attempt) throw ApiException.notFound("Task " + id + " has no attempt " + n + " (it is at attempt " + t.attempt + ")");
+        }
+        Path file = dir.resolve(name + (out ? ".out" : ".err")).normalize();
         if (!file.startsWith(dir)) throw ApiException.notFound((out ? "Standard output" : "Standard error") + " path not found or invalid for this task.");
         long offset = 0;
         String off = ctx.queryParam("offset");

@@ -26,6 +26,8 @@ final class NodeApi {
         r.get("/nodes", this::nodes);
         r.get("/health", ctx -> ctx.json(sampler.snapshot(ctx.queryParam("hostname"))));
         r.get("/healthz", this::healthz);
+        r.post("/nodes/{hostname}/drain", ctx -> ctx.json(core.drain(ctx.pathParam("hostname"), true)));
+        r.post("/nodes/{hostname}/undrain", ctx -> ctx.json(core.drain(ctx.pathParam("hostname"), false)));
     }
 
     private void nodes(Context ctx) { ctx.json(core.nodesView()); }

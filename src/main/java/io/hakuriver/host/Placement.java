@@ -65,11 +65,12 @@ public final class Placement {
     }
 
     /**
-     * Whether the node may be sent another task start now, whatever its size: online, below its task limit (which
-     * bounds 0-core tasks too), below the dispatch window of unanswered starts, and not deferred after a "busy".
+     * Whether the node may be sent another task start now, whatever its size: online, not drained, below its task
+     * limit (which bounds 0-core tasks too), below the dispatch window of unanswered starts, and not deferred after a
+     * "busy".
      */
     static boolean hasRoom(NodeRecord n, NodeUsage u, int window, java.time.Instant now) {
-        return n.online() && u.tasks < maxTasks(n) && u.inFlight < window && !u.deferred(now);
+        return n.online() && !n.drain && u.tasks < maxTasks(n) && u.inFlight < window && !u.deferred(now);
     }
 
     /**

@@ -118,8 +118,10 @@ final class RunnerApi {
         if (memPct != null && (memPct < 0 || memPct > 100)) b.err("memory_percent", "memory_percent must be between 0 and 100", "value_error");
         Ranges.check(b, "memory_used_bytes", memUsed, 0, Ranges.MAX_MEMORY_BYTES);
         Ranges.check(b, "memory_total_bytes", memTotal, 0, Ranges.MAX_MEMORY_BYTES);
+        Long backlog = b.integer("pending_updates", false); // ours; an original Runner sends none
         b.check();
-        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null, gpus, gpuError));
+        core.heartbeat(hostname, new HeartbeatRequest(running, killed, cpu, memPct, memUsed, memTotal, paused, null, gpus, gpuError),
+                backlog == null ? null : (int) Math.max(0, Math.min(Integer.MAX_VALUE, backlog)));
         ctx.json(Map.of("message", "Heartbeat received"));
     }
 
@@ -165,11 +167,18 @@ final class RunnerApi {
         if (s == null) return null;
         String t = s.replaceAll("[\\r\\n\\t]+", " ").strip();
         return t.length() > 300 ? t.substring(0, 300) + "…" : t;
+
+    }
+
+    /** The Runner that sent a request, when it says (ours do; an original Runner does not). */
+    private static String sender(Context ctx) {
+        String name = ctx.header(io.hakuriver.api.WireHeaders.RUNNER);
+        return name == null || name.isBlank() ? null : name.trim();
     }
 
     private void update(Context ctx) {
         HostCore.Update u = parseUpdate(Body.of(ctx));
-        ctx.json(Map.of("message", core.runnerUpdate(u)));
+        ctx.json(Map.of("message", core.runnerUpdate(u, sender(ctx))));
     }
 
     /** Most updates in one /updates call: a Runner sends what it has queued, in chunks of at most this. */
@@ -197,7 +206,7 @@ final class RunnerApi {
                 invalid.put(i, m);
             }
         }
-        var applied = core.runnerUpdates(parsed).iterator();
+        var applied = core.runnerUpdates(parsed, sender(ctx)).iterator();
         List<Object> results = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (invalid.containsKey(i)) { results.add(invalid.get(i)); continue; }

@@ -40,7 +40,23 @@ final class SubmitService {
         this.mountPolicy = mountPolicy;
     }
 
-    void register(RouteRegistry r) { r.post("/submit", this::submit); }
+    void register(RouteRegistry r) {
+        r.post("/submit", this::submit);
+        r.post("/task/{task_id}/priority", this::priority);
+    }
+
+    /** POST /task/{id}/priority {"priority": N}: a pending task moves to its new place in the queue. */
+    private void priority(Context ctx) {
+        long id = TaskApi.idParam(ctx, "task_id");
+        Body b = Body.of(ctx);
+        Long p = b.integer("priority", true);
+        if (p != null && (p < RunPolicy.MIN_PRIORITY || p > RunPolicy.MAX_PRIORITY)) {
+            b.err("priority", "priority must be between " + RunPolicy.MIN_PRIORITY + " and " + RunPolicy.MAX_PRIORITY, "value_error");
+        }
+        b.check();
+        TaskRecord t = core.setPriority(id, p.intValue());
+        ctx.json(Map.of("message", "Priority of task " + id + " is now " + t.priority + ".", "task_id", String.valueOf(id), "priority", t.priority));
+    }
 
     private void submit(Context ctx) {
         Body b = Body.of(ctx);
@@ -58,6 +74,23 @@ final class SubmitService {
         Long gpuCount = b.integer("gpu_count", false);
         Boolean gpuShare = b.bool("gpu_share");
         List<List<Integer>> gpusPerTarget = gpusPerTarget(b);
+        Long priority = b.integer("priority", false);
+        List<Long> after = b.longs("after"), afterAny = b.longs("after_any");
+        Long retries = b.integer("retries", false), retryDelay = b.integer("retry_delay", false);
+        List<Long> retryOn = b.longs("retry_on");
+        if (retries != null && (retries < 0 || retries > RunPolicy.MAX_RETRIES)) b.err("retries", "retries must be between 0 and " + RunPolicy.MAX_RETRIES, "value_error");
+        if (retryDelay != null && (retryDelay < 0 || retryDelay > 86_400)) b.err("retry_delay", "retry_delay must be between 0 and 86400 seconds", "value_error");
+        for (long code : retryOn) if (code < 1 || code > 255) { b.err("retry_on", "retry_on lists exit codes between 1 and 255", "value_error"); break; }
+        String notify = b.string("notify_url", false);
+        if (notify != null && (notify.length() > 2048 || !notify.matches("^https?://[^\\s/]+(/\\S*)?$"))) {
+            b.err("notify_url", "notify_url must be an http:// or https:// URL of at most 2048 characters", "value_error");
+        }
+        if (!after.isEmpty() && !afterAny.isEmpty()) {
+            b.err("after_any", "give either after (all must complete) or after_any (all must end), not both", "value_error");
+        }
+        if (priority != null && (priority < RunPolicy.MIN_PRIORITY || priority > RunPolicy.MAX_PRIORITY)) {
+            b.err("priority", "priority must be between " + RunPolicy.MIN_PRIORITY + " and " + RunPolicy.MAX_PRIORITY, "value_error");
+        }
         if (command != null && command.isBlank()) b.err("command", "command must not be empty", "value_error");
         if (cores != null && cores < 0) b.err("required_cores", "Input should be greater than or equal to 0", "greater_than_equal");
         if (cores != null && cores > 100_000) b.err("required_cores", "required_cores is unreasonably large", "less_than_equal");
@@ -142,7 +175,10 @@ final class SubmitService {
         ensureLogDirs();
         HostCore.Submitted done = core.submit(new HostCore.NewTasks(command, arguments == null ? List.of() : arguments, sets,
                 env, cores.intValue(), memory, targets, envName, image, priv, effectiveMounts,
-                maxRunning == null ? null : maxRunning.intValue(), gpuCount == null ? 0 : gpuCount.intValue(), Boolean.TRUE.equals(gpuShare)));
+                maxRunning == null ? null : maxRunning.intValue(), gpuCount == null ? 0 : gpuCount.intValue(), Boolean.TRUE.equals(gpuShare)),
+                new RunPolicy(priority == null ? 0 : priority.intValue(), afterAny.isEmpty() ? after : afterAny, !afterAny.isEmpty(),
+                        retries == null ? 0 : retries.intValue(), retryDelay == null ? RunPolicy.DEFAULT_RETRY_DELAY : retryDelay.intValue(),
+                        retryOn.stream().map(Long::intValue).toList(), notify == null || notify.isBlank() ? null : notify));
         List<TaskRecord> created = done.created();
         List<Map<String, String>> failures = done.failures();
         Map<String, Object> resp = new LinkedHashMap<>();

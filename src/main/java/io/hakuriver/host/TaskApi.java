@@ -52,7 +52,12 @@ final class TaskApi {
         long id = idParam(ctx, "task_id");
         TaskRecord t = core.task(id);
         if (t == null) throw ApiException.notFound("Task id not found");
-        ctx.json(Views.task(t));
+        Map<String, Object> view = Views.task(t);
+        view.put("attempts", t.attempt > 1 ? Views.attempts(t, core.attempts(id)) : List.of());
+        HostCore.History h = core.history(id);
+        view.put("waiting_reason", h.whyPending());
+        view.put("events", Views.events(h.events()));
+        ctx.json(view);
     }
 
     private void list(Context ctx) {

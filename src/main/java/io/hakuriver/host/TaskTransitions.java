@@ -37,4 +37,13 @@ public final class TaskTransitions {
     public static boolean allowed(TaskStatus from, TaskStatus to) {
         return from == to || ALLOWED.get(from).contains(to);
     }
+
+    /** States an attempt may be in when the Host queues the task again as its next attempt (--retries). */
+    private static final Set<TaskStatus> NEXT_ATTEMPT_FROM = EnumSet.of(PENDING, ASSIGNING, RUNNING, PAUSED, LOST);
+
+    /**
+     * Back to pending as the next attempt: only the Host decides this (a failed attempt with retries left, or a lost
+     * one past its grace period), never a Runner's report, so it is a separate door from {@link #allowed}.
+     */
+    public static boolean allowedAsNextAttempt(TaskStatus from) { return NEXT_ATTEMPT_FROM.contains(from); }
 }

@@ -52,7 +52,51 @@ public final class Views {
         m.put("gpu_share", t.gpuShare);
         // a task queued again keeps its last ids internally (its Runner may still run it there); not shown as held
         m.put("assigned_gpus", t.status == io.hakuriver.api.TaskStatus.PENDING ? null : t.assignedGpus);
+        m.put("priority", t.priority);
+        List<String> deps = null;
+        if (t.dependsOn != null) { deps = new java.util.ArrayList<>(); for (long d : t.dependsOn) deps.add(String.valueOf(d)); }
+        m.put("depends_on", deps); // while it waits, error_message says on which (every client shows that field)
+        m.put("dependency_mode", t.dependsOn == null ? null : t.afterAny ? "after_any" : "after");
+        m.put("attempt", t.attempt);
+        m.put("retries", t.retries);
+        m.put("retry_delay", t.retries == 0 ? null : t.retryDelay);
+        List<Integer> on = null;
+        if (t.retryOn != null) { on = new java.util.ArrayList<>(); for (int c : t.retryOn) on.add(c); }
+        m.put("retry_on", on);
+        m.put("retry_at", Times.format(t.retryAt));
+        m.put("notify", t.notifyUrl != null); // the URL itself is not shown: a web hook's path is often its secret
         return m;
+    }
+
+    /** Earlier attempts of a retried task, as /status shows them: each with its node, outcome and own logs. */
+    static List<Map<String, Object>> attempts(TaskRecord t, List<io.hakuriver.store.AttemptRecord> earlier) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var a : earlier) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("attempt", a.attempt());
+            m.put("node", a.node());
+            m.put("status", a.status());
+            m.put("exit_code", a.exitCode());
+            m.put("error_message", a.errorMessage());
+            m.put("started_at", Times.format(a.startedAt()));
+            m.put("completed_at", Times.format(a.completedAt()));
+            m.put("stdout", "/task/" + t.taskId + "/stdout?attempt=" + a.attempt());
+            m.put("stderr", "/task/" + t.taskId + "/stderr?attempt=" + a.attempt());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> events(List<io.hakuriver.store.EventStore.Event> events) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>(events.size());
+        for (var e : events) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("at", Times.format(e.at()));
+            m.put("event", e.event());
+            m.put("detail", e.detail());
+            out.add(m);
+        }
+        return out;
     }
 
     /** One node in a /health sample (spec §3.2.8 fields, plus url). */
@@ -111,6 +155,9 @@ public final class Views {
         m.put("gpus_total", n.gpus.size());
         m.put("gpus_free", n.online() ? idle : 0);
         m.put("gpu_error", n.gpuError);
+        // additions: an operator's drain (the status stays the original's online/offline, which old clients know)
+        m.put("drain", n.drain);
+        m.put("drain_state", !n.drain ? null : running.isEmpty() ? "drained" : "draining");
         return m;
     }
 }

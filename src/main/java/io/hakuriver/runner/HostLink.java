@@ -30,10 +30,12 @@ public final class HostLink {
     private final List<String> bases;
     private volatile int current;
     private final String token;
+    private final String name;
 
     public HostLink(HakuConfig config) {
         this.bases = config.hostUrls();
         this.token = config.resolvedToken();
+        this.name = config.runnerName();
     }
 
     /** The Host calls go to now. */
@@ -83,6 +85,7 @@ public final class HostLink {
             c.setRequestMethod(method);
             c.setRequestProperty("Content-Type", "application/json");
             if (!token.isEmpty()) c.setRequestProperty("Authorization", "Bearer " + token);
+            if (name.matches("[\\x21-\\x7e]{1,255}")) c.setRequestProperty(io.hakuriver.api.WireHeaders.RUNNER, name); // printable ASCII only
             byte[] out = Json.bytes(body);
             c.setDoOutput(true);
             // no streaming mode: the JDK then sends headers and body in one write. Streamed, the body waited for

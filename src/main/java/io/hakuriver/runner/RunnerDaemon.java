@@ -299,6 +299,7 @@ public final class RunnerDaemon implements AutoCloseable {
             GpuScan g = gpus.latest();
             body.put("gpu_info", g.gpus());
             body.put("gpu_error", g.error());
+            body.put("pending_updates", outbox.pending()); // ours: the Host's /metrics shows each Runner's backlog
             int status = host.heartbeat(name, body);
             if (status == 404) {
                 log.warn("Host does not know this runner any more; registering again");

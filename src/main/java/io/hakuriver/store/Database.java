@@ -68,7 +68,29 @@ public final class Database implements AutoCloseable {
             // two Hosts on PostgreSQL: the leader's lease (one row; SQLite never uses it). Times are the database's
             // clock in milliseconds, so the Hosts' clocks never matter.
             "CREATE TABLE IF NOT EXISTS host_lease (id INTEGER PRIMARY KEY, holder TEXT NOT NULL, epoch INTEGER NOT NULL, "
-                    + "expires_ms INTEGER NOT NULL)")
+                    + "expires_ms INTEGER NOT NULL)"),
+        // issue 14 (work that runs itself): drain, priorities, dependencies
+        List.of(
+            "ALTER TABLE node ADD COLUMN drain INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN depends_on TEXT",
+            "ALTER TABLE task ADD COLUMN after_any INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retries INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retry_delay INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE task ADD COLUMN retry_on TEXT",
+            "ALTER TABLE task ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE task ADD COLUMN retry_at TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS task_attempt (
+              task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, node TEXT, status TEXT NOT NULL, exit_code INTEGER,
+              error_message TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (task_id, attempt))""",
+            "CREATE TABLE IF NOT EXISTS task_event (task_id INTEGER NOT NULL, at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT)",
+            "CREATE INDEX IF NOT EXISTS ix_task_event_task ON task_event(task_id)",
+            "ALTER TABLE task ADD COLUMN notify_url TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS notification (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, body TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL)""")
     );
 
     private final Dialect dialect;

@@ -34,6 +34,13 @@ public final class NodeRecord {
         for (GpuInfo g : gpus) if (g.gpuId() == id) return g;
         return null;
     }
+    /**
+     * Drained by an operator: takes no new tasks, its running ones finish. Owned by the Host, separate from
+     * {@link #status} (which registrations and heartbeats set), so no heartbeat or restart undoes it.
+     */
+    public boolean drain;
+    /** Not stored: status updates its Runner has not delivered yet, as of its last heartbeat (null if it never said). */
+    public Integer pendingUpdates;
 
     public boolean online() { return "online".equals(status); }
 
@@ -44,6 +51,7 @@ public final class NodeRecord {
         n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
         n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks;
         n.gpus = gpus; n.gpuSharesPerGpu = gpuSharesPerGpu; n.gpuError = gpuError;
+        n.drain = drain; n.pendingUpdates = pendingUpdates;
         return n;
     }
 }

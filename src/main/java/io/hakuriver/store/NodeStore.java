@@ -18,7 +18,7 @@ import java.util.Map;
 public final class NodeStore {
     static final List<String> COLUMNS = List.of("hostname", "url", "total_cores", "last_heartbeat", "status", "cpu_percent",
             "memory_percent", "memory_used_bytes", "memory_total_bytes", "numa_topology", "max_tasks", "gpu_info",
-            "gpu_shares_per_gpu", "gpu_error");
+            "gpu_shares_per_gpu", "gpu_error", "drain");
     private final Database db;
     private final String upsertSql;
 
@@ -44,6 +44,7 @@ public final class NodeStore {
             ps.setString(12, n.gpus == null || n.gpus.isEmpty() ? null : Json.write(n.gpus));
             if (n.gpuSharesPerGpu == null) ps.setNull(13, Types.INTEGER); else ps.setInt(13, n.gpuSharesPerGpu);
             ps.setString(14, n.gpuError);
+            ps.setInt(15, n.drain ? 1 : 0);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("saving node " + n.hostname, e);
@@ -73,6 +74,7 @@ public final class NodeStore {
                         : Json.MAPPER.convertValue(Json.tree(gpus), new TypeReference<List<GpuInfo>>() {});
                 int sh = rs.getInt("gpu_shares_per_gpu"); n.gpuSharesPerGpu = rs.wasNull() ? null : sh;
                 n.gpuError = rs.getString("gpu_error");
+                n.drain = rs.getInt("drain") != 0;
                 out.add(n);
             }
         } catch (SQLException e) {

@@ -47,6 +47,28 @@ public final class TaskRecord {
     public List<Integer> assignedGpus;
 
     public boolean wantsGpus() { return gpuCount > 0; }
+    /** Queue order: higher first, then oldest first (issue 14). */
+    public int priority;
+    /** Tasks or batches (a batch id = all its elements) that must end first; null when none (issue 14). */
+    public long[] dependsOn;
+    /** With {@link #dependsOn}: run when they end whatever the outcome (--after-any), not only if all completed. */
+    public boolean afterAny;
+    /** Further attempts allowed after a failed or lost one (--retries); 0 = none. */
+    public int retries;
+    /** Seconds before the first retry, doubling for each further one (--retry-delay). */
+    public int retryDelay;
+    /** Exit codes that are retried (--retry-on); null = any non-zero exit code. */
+    public int[] retryOn;
+    /** Which attempt this is, from 1; earlier ones are in the task_attempt table with their logs and exit codes. */
+    public int attempt = 1;
+    /** Not before this time may the next attempt start (back-off); null = as soon as there is room. */
+    public Instant retryAt;
+    /** Where a JSON POST goes when the task (or its whole batch) ends (--notify); null = only the Host-wide webhook. */
+    public String notifyUrl;
+    /** Not stored: how many of {@link #dependsOn} have not ended yet; while above 0 the task waits outside the queue. */
+    public int unmetDependencies;
+    /** Not stored: when the Host placed the task on a node (epoch ms; 0 = not placed since the Host started). */
+    public long placedAtMillis;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 
@@ -59,6 +81,9 @@ public final class TaskRecord {
         if (arguments != null) for (String a : arguments) b += 48 + len(a);
         if (envVars != null) for (var e : envVars.entrySet()) b += 96 + len(e.getKey()) + len(e.getValue());
         if (additionalMounts != null) for (String m : additionalMounts) b += 48 + len(m);
+        if (dependsOn != null) b += 16 + 8L * dependsOn.length;
+        if (retryOn != null) b += 16 + 4L * retryOn.length;
+        b += len(notifyUrl);
         return b;
     }
 

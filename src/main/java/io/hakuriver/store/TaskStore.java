@@ -21,7 +21,8 @@ public final class TaskStore {
             + "required_memory_bytes, status, assigned_node_id, target_node, target_numa_node_id, stdout_path, "
             + "stderr_path, exit_code, error_message, submitted_at, started_at, completed_at, "
             + "assignment_suspicion_count, systemd_unit_name, container_name, docker_image_name, privileged, "
-            + "additional_mounts, max_running, dispatch_attempts, required_gpus, gpu_count, gpu_share, assigned_gpus";
+            + "additional_mounts, max_running, dispatch_attempts, required_gpus, gpu_count, gpu_share, assigned_gpus, "
+            + "priority, depends_on, after_any, retries, retry_delay, retry_on, attempt, retry_at, notify_url";
     private final Database db;
     private final String upsertSql;
     private PreparedStatement upsert;
@@ -68,6 +69,36 @@ public final class TaskStore {
                 + "ORDER BY task_id", List.of());
     }
 
+    /** The first element of a batch that did not complete (its failure names a dependency's cause), if any. */
+    public Optional<TaskRecord> firstNotCompleted(long batchId) {
+        List<TaskRecord> l = query("SELECT " + COLUMNS + " FROM task WHERE batch_id = ? AND status != 'completed' ORDER BY task_id LIMIT 1",
+                List.of(batchId));
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /** How many tasks a batch has (one indexed count, asked once when a batch ends). */
+    public long batchSize(long batchId) {
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT COUNT(*) FROM task WHERE batch_id = ?")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) { return rs.next() ? rs.getLong(1) : 0; }
+        } catch (SQLException e) { throw new StoreException("counting batch " + batchId, e); }
+    }
+
+    /** A batch's elements per status. */
+    public Map<String, Long> batchCounts(long batchId) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT status, COUNT(*) FROM task WHERE batch_id = ? GROUP BY status")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) { while (rs.next()) out.put(rs.getString(1), rs.getLong(2)); }
+        } catch (SQLException e) { throw new StoreException("counting batch " + batchId, e); }
+        return out;
+    }
+
+    /** Up to {@code limit} elements of a batch that did not complete, oldest first. */
+    public List<TaskRecord> notCompleted(long batchId, int limit) {
+        return query("SELECT " + COLUMNS + " FROM task WHERE batch_id = ? AND status != 'completed' ORDER BY task_id LIMIT " + limit, List.of(batchId));
+    }
+
     public long maxId() {
         try (var st = db.connection().createStatement(); var rs = st.executeQuery("SELECT MAX(task_id) FROM task")) {
             return rs.next() ? rs.getLong(1) : 0;
@@ -108,6 +139,15 @@ public final class TaskStore {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Stored tasks per status, on the given connection (a reader: outside the state lock). */
+    public static Map<String, Long> countByStatus(Connection c) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM task GROUP BY status")) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        } catch (SQLException e) { throw new StoreException("counting tasks by status", e); }
+        return out;
     }
 
     public long count(TaskFilter f) { return count(db.connection(), f); }
@@ -164,7 +204,16 @@ public final class TaskStore {
         ps.setString(i++, t.requiredGpus == null ? null : Json.write(t.requiredGpus));
         ps.setInt(i++, t.gpuCount);
         ps.setInt(i++, t.gpuShare ? 1 : 0);
-        ps.setString(i, t.assignedGpus == null ? null : Json.write(t.assignedGpus));
+        ps.setString(i++, t.assignedGpus == null ? null : Json.write(t.assignedGpus));
+        ps.setInt(i++, t.priority);
+        ps.setString(i++, t.dependsOn == null ? null : Json.write(t.dependsOn));
+        ps.setInt(i++, t.afterAny ? 1 : 0);
+        ps.setInt(i++, t.retries);
+        ps.setInt(i++, t.retryDelay);
+        ps.setString(i++, t.retryOn == null ? null : Json.write(t.retryOn));
+        ps.setInt(i++, t.attempt);
+        ps.setString(i++, Times.format(t.retryAt));
+        ps.setString(i, t.notifyUrl);
     }
 
     private static TaskRecord read(ResultSet rs) throws SQLException {
@@ -203,6 +252,17 @@ public final class TaskStore {
         t.gpuCount = rs.getInt("gpu_count");
         t.gpuShare = rs.getInt("gpu_share") != 0;
         t.assignedGpus = ints(rs.getString("assigned_gpus"));
+        t.priority = rs.getInt("priority");
+        String deps = rs.getString("depends_on");
+        t.dependsOn = deps == null ? null : Json.MAPPER.convertValue(Json.tree(deps), long[].class);
+        t.afterAny = rs.getInt("after_any") != 0;
+        t.retries = rs.getInt("retries");
+        t.retryDelay = rs.getInt("retry_delay");
+        String on = rs.getString("retry_on");
+        t.retryOn = on == null ? null : Json.MAPPER.convertValue(Json.tree(on), int[].class);
+        t.attempt = Math.max(1, rs.getInt("attempt"));
+        t.retryAt = Times.parse(rs.getString("retry_at"));
+        t.notifyUrl = rs.getString("notify_url");
         return t;
     }
 

@@ -1,8 +1,8 @@
 // Nodes: one row per registered node (online or not) with heartbeat age, cores, memory, NUMA zones and the
 // tasks running on it, and its GPUs (per GPU: memory and utilisation bars, the task(s) holding it). A click on a row opens its details; ?node=NAME opens one from a link.
 
-import { getJson } from '../api.js';
-import { h, meter, setText, syncList } from '../dom.js';
+import { getJson, postJson } from '../api.js';
+import { confirmDialog, h, meter, setText, syncList, toast } from '../dom.js';
 import { formatAgo, formatBytes, formatPercent, formatTime } from '../format.js';
 import { Poller } from '../poll.js';
 import { coreRanges, gpuUsage, nodeCores, nodeGpus, nodeMemory, numaZones } from './node-math.js';
@@ -22,13 +22,15 @@ export function mount(view, { query }) {
     body.classList.toggle('open', open.has(hostname));
   };
 
+  // after a drain/undrain click: show the new state at once (poll is assigned before any click can happen)
+  const refresh = () => poll.now();
   const poll = new Poller(async () => {
     const nodes = await getJson('/nodes');
     errors.hidden = true;
     const online = nodes.filter((n) => n.status === 'online').length;
     setText(summary, nodes.length ? `${nodes.length} node${nodes.length === 1 ? '' : 's'}, ${online} online.` : 'No runner has registered yet.');
     // Each node is its own <tbody>: the summary row plus a details row, so syncList keeps both together.
-    syncList(table, nodes, (n) => n.hostname, (n) => createBody(n, toggle), (b, n) => updateBody(b, n, open));
+    syncList(table, nodes, (n) => n.hostname, (n) => createBody(n, toggle), (b, n) => updateBody(b, n, open, refresh));
   }, 3000, (e) => { setText(errors, e.message); errors.hidden = false; }).start();
 
   return () => poll.stop();
@@ -50,13 +52,26 @@ function createBody(n, toggle) {
   return body;
 }
 
-function updateBody(body, n, open) {
+/** Drain (no new tasks, running ones finish) or undrain a node; the Host keeps the drain across restarts. */
+async function setDrain(n, on, done) {
+  if (on && !(await confirmDialog(`Drain ${n.hostname}? It takes no new tasks; its running tasks finish.`, 'Drain'))) return;
+  try {
+    await postJson(`/nodes/${encodeURIComponent(n.hostname)}/${on ? 'drain' : 'undrain'}`);
+    toast(`${n.hostname} ${on ? 'drained' : 'undrained'}`, 'ok');
+  } catch (e) {
+    toast(`${on ? 'Drain' : 'Undrain'} ${n.hostname}: ${e.message}`, 'error', 8000);
+  }
+  done?.();
+}
+
+function updateBody(body, n, open, refresh) {
   const [main, details] = body.rows;
   const td = main.cells;
   const online = n.status === 'online';
   const badge = td[1].firstChild;
-  setText(badge, n.status);
+  setText(badge, n.status + (n.drain_state ? ` · ${n.drain_state}` : ''));
   badge.dataset.status = n.status;
+  badge.dataset.drain = n.drain_state || '';
   setText(td[2], formatAgo(n.last_heartbeat));
   td[2].title = formatTime(n.last_heartbeat);
   const c = nodeCores(n);
@@ -78,7 +93,7 @@ function updateBody(body, n, open) {
   body.classList.toggle('open', open.has(n.hostname));
 
   // Details are rebuilt only when their content changed (they are small; this keeps the code simple).
-  const sig = JSON.stringify([n.url, zones, running, n.last_heartbeat, c, m, gpus, n.gpu_error, n.gpu_shares_per_gpu]);
+  const sig = JSON.stringify([n.url, zones, running, n.last_heartbeat, c, m, gpus, n.gpu_error, n.gpu_shares_per_gpu, n.drain]);
   if (details._sig === sig) return;
   details._sig = sig;
   details.cells[0].replaceChildren(
@@ -101,6 +116,10 @@ function updateBody(body, n, open) {
       ? h('ul', { class: 'inline-list' }, running.map((id) => h('li', {}, h('a', { href: `/tasks/${id}` }, id))))
       : h('p', { class: 'muted' }, 'None.'),
     h('p', {}, h('a', { href: `/tasks?node=${encodeURIComponent(n.hostname)}` }, 'All tasks of this node →')),
+    h('p', {}, h('button', {
+      type: 'button', class: n.drain ? '' : 'danger', 'data-action': n.drain ? 'undrain' : 'drain',
+      onclick: (e) => { e.stopPropagation(); setDrain(n, !n.drain, refresh); },
+    }, n.drain ? 'Undrain (take tasks again)' : 'Drain (no new tasks)')),
   );
 }
 

@@ -20,6 +20,8 @@ export function mount(view, { params, setTitle }) {
   const actions = actionButtons(() => poll.now());
   const facts = h('dl', { class: 'facts', 'data-testid': 'task-facts' });
   const message = h('p', { class: 'error-message', hidden: true, 'data-testid': 'task-error' });
+  const waiting = h('p', { class: 'muted', hidden: true, 'data-testid': 'task-waiting' });
+  const history = h('ol', { class: 'events', 'data-testid': 'task-events' });
   const stdout = logViewer(id, 'stdout');
   const stderr = logViewer(id, 'stderr');
 
@@ -28,7 +30,8 @@ export function mount(view, { params, setTitle }) {
     errors,
     h('section', { class: 'card wide' },
       h('div', { class: 'task-head' }, badge, actions.el),
-      message, facts),
+      message, waiting, facts),
+    h('section', { class: 'card wide' }, h('h3', {}, 'History'), history),
     h('section', { class: 'logs' }, stdout.el, stderr.el),
   );
 
@@ -39,9 +42,12 @@ export function mount(view, { params, setTitle }) {
     updateBadge(badge, t);
     actions.update(t);
     setText(message, t.error_message || '');
-    message.hidden = !t.error_message;
+    // a waiting task's reason is not an error: shown once, in the waiting line
+    message.hidden = !t.error_message || t.error_message === t.waiting_reason;
     const sig = JSON.stringify(t);
-    if (sig !== lastSig) { lastSig = sig; renderFacts(facts, t); }
+    setText(waiting, t.waiting_reason || '');
+    waiting.hidden = !t.waiting_reason;
+    if (sig !== lastSig) { lastSig = sig; renderFacts(facts, t); renderHistory(history, t); }
     const runTime = facts.querySelector('[data-field=run_time]');
     if (runTime) setText(runTime, formatDuration(taskDuration(t))); // ticks while the task runs
     // Logs follow while the task can still write; one last read after it ended picks up the tail.
@@ -53,6 +59,19 @@ export function mount(view, { params, setTitle }) {
   }
   poll.start();
   return () => { poll.stop(); stdout.stop(); stderr.stop(); };
+}
+
+/** The task's events (submitted, assigned, started, lost, requeued as attempt N, ended...) and earlier attempts. */
+function renderHistory(list, t) {
+  const events = t.events || [];
+  list.replaceChildren(...(events.length ? events.map((e) => h('li', {},
+    h('span', { class: 'muted' }, formatTime(e.at)), ' ', h('strong', {}, e.event), e.detail ? ` — ${e.detail}` : ''))
+    : [h('li', { class: 'muted' }, 'No events recorded.')]),
+  ...(t.attempts || []).map((a) => h('li', { 'data-attempt': a.attempt },
+    h('strong', {}, `attempt ${a.attempt}`), ` ${a.status} on ${a.node || '–'}`,
+    a.exit_code === null || a.exit_code === undefined ? '' : ` (exit code ${a.exit_code})`, ' · ',
+    h('a', { href: `/api${a.stdout}`, target: '_blank' }, 'stdout'), ' · ',
+    h('a', { href: `/api${a.stderr}`, target: '_blank' }, 'stderr'))));
 }
 
 function renderFacts(dl, t) {
@@ -79,6 +98,9 @@ function renderFacts(dl, t) {
     ...row('Completed', formatTime(t.completed_at)),
     ...row('Run time', formatDuration(taskDuration(t)), 'run_time'),
     ...row('Exit code', t.exit_code === null || t.exit_code === undefined ? '–' : String(t.exit_code), 'exit_code'),
+    ...row('Priority', String(t.priority ?? 0)),
+    ...row('After', t.depends_on ? `${t.depends_on.join(', ')} (${t.dependency_mode === 'after_any' ? 'any outcome' : 'must complete'})` : '–', 'depends_on'),
+    ...row('Attempt', t.retries ? `${t.attempt} of ${t.retries + 1}` : '1', 'attempt'),
     ...row('Unit', h('span', { class: 'mono' }, t.systemd_unit_name || '–')),
     ...row('Log files', multiline([t.stdout_path, t.stderr_path].filter(Boolean))),
   );

@@ -118,6 +118,14 @@ class DashboardBrowserIT {
         runScript("deep-links.mjs", Duration.ofMinutes(2), Map.of("TASK_ID", taskId));
     }
 
+    @Test @Order(2)
+    void drainButtonAndATasksHistory() throws Exception {
+        String parent = submitted(Map.of("command", "sleep", "arguments", List.of("4"), "container_name", "NULL", "required_cores", 0));
+        String childId = submitted(Map.of("command", "true", "container_name", "NULL", "required_cores", 0, "after", List.of(parent)));
+        runScript("workflow-flow.mjs", Duration.ofMinutes(2), Map.of("PARENT_ID", parent, "CHILD_ID", childId));
+        assertThat(nodeDrain(RUNNER)).as("left undrained").isFalse();
+    }
+
     @Test @Order(3)
     void dockerPageContainerTerminalAndTarball() throws Exception {
         Env.requireDockerImage(DOCKER_IMAGE);
@@ -210,6 +218,19 @@ class DashboardBrowserIT {
         long n = 0;
         for (JsonNode node : Json.MAPPER.readTree(get("/nodes").body())) if ("online".equals(node.path("status").asText())) n++;
         return n;
+    }
+
+    private String submitted(Map<String, Object> body) throws Exception {
+        HttpResponse<String> r = send("POST", "/submit", Json.MAPPER.writeValueAsString(body));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return Json.MAPPER.readTree(r.body()).get("task_ids").get(0).asText();
+    }
+
+    private boolean nodeDrain(String hostname) throws Exception {
+        for (JsonNode node : Json.MAPPER.readTree(get("/nodes").body())) {
+            if (hostname.equals(node.path("hostname").asText())) return node.path("drain").asBoolean();
+        }
+        throw new AssertionError("no node " + hostname);
     }
 
     private String nodeStatus(String hostname) throws Exception {
