@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
                 "  hakuriver.client --status ID | --kill ID | --list-nodes | --health [HOST]"},
         subcommands = {ControlCommands.Pause.class, ControlCommands.Resume.class, ControlCommands.Kill.class,
                 LogsCommand.class, TasksCommand.class, io.hakuriver.client.SweepCommand.class, io.hakuriver.client.BatchCommand.class,
-                io.hakuriver.client.NodeCommand.class, ControlCommands.Priority.class, io.hakuriver.client.WaitCommand.class})
+                io.hakuriver.client.NodeCommand.class, ControlCommands.Priority.class, io.hakuriver.client.WaitCommand.class,
+                io.hakuriver.client.StatusCommand.class})
 public class ClientCommand extends ClientSupport implements Callable<Integer>, ClientSupport.Root {
     @Option(names = {"-c", "--config"}, paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Configuration file; layered over $HAKURIVER_CONFIG, ~/.hakuriver/config.toml and the defaults.")

@@ -7,6 +7,10 @@ import io.hakuriver.cli.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +21,17 @@ import java.util.concurrent.Callable;
         description = "Drain a node for maintenance (it takes no new tasks, running ones finish) or end the drain.",
         subcommands = {NodeCommand.Drain.class, NodeCommand.Undrain.class})
 public class NodeCommand extends ClientSupport implements Callable<Integer> {
+    /** Words that are not drain/undrain: most likely a program named node, which needs "--" before it. */
+    @Parameters(arity = "0..*", hidden = true) List<String> program = new ArrayList<>();
+    @Unmatched List<String> unmatched = new ArrayList<>();
+
     @Override public Integer call() {
-        spec.commandLine().usage(System.out);
-        return ExitCodes.OK;
+        if (program.isEmpty() && unmatched.isEmpty()) {
+            spec.commandLine().usage(System.out);
+            return ExitCodes.OK;
+        }
+        throw new Main.UsageError("'node' is the sub-command 'node drain|undrain NAME'; to run the program node, put -- before it: "
+                + "hakuriver.client [task options] -- node " + String.join(" ", java.util.stream.Stream.concat(unmatched.stream(), program.stream()).toList()));
     }
 
     static String path(String name, String action) {

@@ -56,7 +56,7 @@ class RetryIT {
             assertThat(logs.out()).as(logs.toString()).isEqualTo("attempt " + (i + 1) + "\n");
         }
         assertThat(c.client("logs", id).out()).isEqualTo("attempt 3\n");
-        Cluster.Result status = c.client("--status", id);
+        Cluster.Result status = c.client("status", id);
         assertThat(status.out()).contains("attempt:    3 of 4").contains("attempt 1:  failed on").contains("(exit code 7)")
                 .contains("history:").contains("requeued  Attempt 2 on").contains("completed  exit code 0 on");
     }
