@@ -561,7 +561,7 @@ public final class HostCore {
     }
 
     /** Sends a pause/resume to the node; the caller waits for the answer (the client waits for the Runner). */
-    java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> control(NodeRecord n, long id, String cmd) {
+    java.util.concurrent.CompletableFuture<RunnerLink.Reply> control(NodeRecord n, long id, String cmd) {
         return link.control(n, id, cmd);
     }
 

@@ -89,6 +89,7 @@ public final class HostServer implements AutoCloseable {
         HealthSampler sampler = new HealthSampler(core);
         Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
 
+        io.hakuriver.http.JettyFootprint.apply();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 final class RunnerLink {
     private static final Logger log = LoggerFactory.getLogger(RunnerLink.class);
     private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
     /** Most starts in one /runs request, and about the most bytes (the Runner reads at most 4 MiB). */
     static final int MAX_BATCH = 64;
     static final int MAX_BATCH_BYTES = 1024 * 1024;
@@ -50,15 +51,18 @@ final class RunnerLink {
 
     private final HostCore core;
     private final String token;
-    /** A small fixed pool: an unbounded client spawned hundreds of threads under a burst of dispatches. */
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "runner-link"); t.setDaemon(true); return t; }))
-            .build();
+    /**
+     * Only for original Runners (no {@code /runs}), built on first use: building a java.net.http client sets up TLS
+     * (JSSE, the CA store), about 3 MiB of the Host's memory for a client that only ever speaks plain HTTP to Runners.
+     * A small fixed pool: an unbounded client spawned hundreds of threads under a burst of dispatches.
+     */
+    private HttpClient singles;
     /** Threads that send starts and wait for the answer: at most one per node at a time (its request out). */
     private final java.util.concurrent.ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "runner-link-send"); t.setDaemon(true); return t; });
+    /** Kill, pause and resume: rare, each a short blocking request; two at a time is plenty. */
+    private final java.util.concurrent.ExecutorService controls = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "runner-link-control"); t.setDaemon(true); return t; });
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
 
@@ -77,10 +81,6 @@ final class RunnerLink {
     RunnerLink(HostCore core, String token) {
         this.core = core;
         this.token = token;
-    }
-
-    private HttpRequest.Builder request(String url, Object body, Duration timeout) {
-        return request(url, Json.bytes(body), timeout);
     }
 
     private HttpRequest.Builder request(String url, byte[] body, Duration timeout) {
@@ -149,7 +149,7 @@ final class RunnerLink {
 
     /** An original Runner's starts: each its own asynchronous /run, several at once, as before batching. */
     private void sendOne(Start s) {
-        http.sendAsync(request(s.node().url + "/run", s.json(), DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
+        singles().sendAsync(request(s.node().url + "/run", s.json(), DISPATCH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
             .whenComplete((resp, err) -> {
                 DispatchOutcome o = err != null ? DispatchOutcome.of(err)
                         : DispatchOutcome.of(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
@@ -203,17 +203,31 @@ final class RunnerLink {
         }
     }
 
-    private record Reply(int status, String body, String retryAfter) {}
+    private synchronized HttpClient singles() {
+        if (singles == null) {
+            singles = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(4, r -> {
+                        Thread t = new Thread(r, "runner-link"); t.setDaemon(true); return t; }))
+                    .build();
+        }
+        return singles;
+    }
+
+    /** A Runner's answer: HTTP status, body text (at most {@link #MAX_ANSWER_BYTES}) and its Retry-After header. */
+    record Reply(int status, String body, String retryAfter) {}
 
     /**
      * A blocking POST through the JDK's HttpURLConnection (kept-alive connections, no selector or executor hand-offs:
      * profiled at a fraction of java.net.http's cost per request). A failure before anything was sent surfaces as a
      * {@link ConnectException}, so the task goes back to the queue instead of asking this Runner again.
      */
-    private Reply post(String url, byte[] body) throws IOException {
+    private Reply post(String url, byte[] body) throws IOException { return post(url, body, DISPATCH_TIMEOUT); }
+
+    private Reply post(String url, byte[] body, Duration timeout) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setConnectTimeout(5_000);
-        c.setReadTimeout((int) DISPATCH_TIMEOUT.toMillis());
+        c.setReadTimeout((int) timeout.toMillis());
         c.setRequestMethod("POST");
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(body.length);
@@ -267,21 +281,31 @@ final class RunnerLink {
 
     /** Tells the runner to kill a task; best effort, result only logged (the Host already recorded the kill). */
     void kill(NodeRecord node, long taskId) {
-        TaskControlRequest body = new TaskControlRequest(taskId, TaskNames.scope(taskId));
-        http.sendAsync(request(node.url + "/kill", body, Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString())
-            .whenComplete((resp, err) -> {
-                if (err != null) log.warn("Kill of task {} not delivered to {}: {}", taskId, node.hostname, rootMessage(err));
-                else if (resp.statusCode() / 100 != 2 && resp.statusCode() != 404) {
-                    log.warn("Runner {} answered {} to kill of task {}: {}", node.hostname, resp.statusCode(), taskId, resp.body());
+        controls.execute(() -> {
+            try {
+                Reply r = post(node.url + "/kill", control(taskId), CONTROL_TIMEOUT);
+                if (r.status() / 100 != 2 && r.status() != 404) {
+                    log.warn("Runner {} answered {} to kill of task {}: {}", node.hostname, r.status(), taskId, r.body());
                 }
-            });
+            } catch (IOException e) {
+                log.warn("Kill of task {} not delivered to {}: {}", taskId, node.hostname, rootMessage(e));
+            }
+        });
     }
 
-    /** Asynchronous /pause or /resume: the caller waits for the runner's answer. */
-    CompletableFuture<HttpResponse<String>> control(NodeRecord node, long taskId, String action) {
-        TaskControlRequest body = new TaskControlRequest(taskId, TaskNames.scope(taskId));
-        return http.sendAsync(request(node.url + "/" + action, body, Duration.ofSeconds(15)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** /pause or /resume: the caller waits for the runner's answer. */
+    CompletableFuture<Reply> control(NodeRecord node, long taskId, String action) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return post(node.url + "/" + action, control(taskId), CONTROL_TIMEOUT);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, controls);
+    }
+
+    private static byte[] control(long taskId) {
+        return Json.bytes(new TaskControlRequest(taskId, TaskNames.scope(taskId)));
     }
 
     static String rootMessage(Throwable e) {

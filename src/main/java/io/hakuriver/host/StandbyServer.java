@@ -24,6 +24,7 @@ public final class StandbyServer implements AutoCloseable {
 
     public StandbyServer(HakuConfig config, Leadership leadership) {
         this.leadership = leadership;
+        io.hakuriver.http.JettyFootprint.apply();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

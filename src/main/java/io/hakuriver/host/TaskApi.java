@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.javalin.http.Context;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,14 +113,14 @@ final class TaskApi {
         String cmd = ctx.pathParam("command");
         NodeRecord n = core.controlTarget(id, cmd);
         String verb = "pause".equals(cmd) ? "Pause" : "Resume";
-        HttpResponse<String> resp;
+        RunnerLink.Reply resp;
         try {
             resp = core.control(n, id, cmd).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new ApiException(502, verb + " for task " + id + " failed: runner unreachable (" + RunnerLink.rootMessage(e) + ")");
         }
-        if (resp.statusCode() / 100 != 2) {
-            throw new ApiException(502, verb + " for task " + id + " failed: runner answered " + resp.statusCode() + " " + resp.body());
+        if (resp.status() / 100 != 2) {
+            throw new ApiException(502, verb + " for task " + id + " failed: runner answered " + resp.status() + " " + resp.body());
         }
         core.controlConfirmed(id, cmd);
         ctx.json(Map.of("message", verb + " for task " + id + " sent to runner: " + verb + " command sent successfully."));
