@@ -1,8 +1,11 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.host.HostServer;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.util.WritableDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

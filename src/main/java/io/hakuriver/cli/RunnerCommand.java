@@ -1,9 +1,12 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.runner.RunnerDaemon;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.util.WritableDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
