@@ -32,8 +32,8 @@ public class RunnerCommand implements Callable<Integer> {
         HakuConfig cfg = config.load();
         StopSignals signals = StopSignals.install();
         System.out.println("Starting HakuRiver Runner agent on " + cfg.network().runnerBindIp() + ":" + cfg.network().runnerPort() + "...");
-        io.hakuriver.util.LogFiles.attach(cfg.paths().runnerLogFile(), cfg.runnerName());
-        io.hakuriver.util.LogFiles.warnRelative(cfg, false);
+        LogFiles.attach(cfg.paths().runnerLogFile(), cfg.runnerName());
+        LogFiles.warnRelative(cfg, false);
         io.hakuriver.config.SecretFiles.problems(cfg).forEach(org.slf4j.LoggerFactory.getLogger(getClass())::warn);
         Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-runner.service"),
                 List.of(cfg.taskOutputsDir(), cfg.taskErrorsDir(), cfg.localTempDir(), cfg.runnerStateDir()));
