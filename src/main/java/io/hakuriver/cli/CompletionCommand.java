@@ -1,5 +1,7 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.VersionProvider;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -6,8 +6,10 @@ import io.hakuriver.config.ConfigLoader;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.host.HostServer;
 import io.hakuriver.runner.RunnerDaemon;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.HostInfo;
 import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,10 +1,15 @@
 package io.hakuriver.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.EnvironmentNames;
 import io.hakuriver.docker.HostApiClient;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.Json;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -54,7 +59,7 @@ public class DockerCommand implements java.util.concurrent.Callable<Integer> {
         HostApiClient client() { return new HostApiClient(cfg()); }
 
         int print(HostApiClient.Reply r) {
-            if (!r.ok()) throw new Main.RemoteError("HTTP " + r.status() + ": " + r.detail());
+            if (!r.ok()) throw new RemoteError("HTTP " + r.status() + ": " + r.detail());
             System.out.println(Json.pretty(r.json()));
             return ExitCodes.OK;
         }
@@ -62,7 +67,7 @@ public class DockerCommand implements java.util.concurrent.Callable<Integer> {
         int simple(String method, String path) {
             HostApiClient c = client();
             try { return print(c.call(method, path, null, QUICK)); }
-            catch (IOException e) { throw new Main.RemoteError(e.getMessage(), e); }
+            catch (IOException e) { throw new RemoteError(e.getMessage(), e); }
         }
 
         /** Runs a long request while polling the Host for the progress of {@code name}. */
@@ -86,10 +91,10 @@ public class DockerCommand implements java.util.concurrent.Callable<Integer> {
                 }
             } catch (ExecutionException e) {
                 line.finish();
-                throw new Main.RemoteError(c.unreachable(e.getCause()).getMessage(), e.getCause());
+                throw new RemoteError(c.unreachable(e.getCause()).getMessage(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new Main.RemoteError("interrupted");
+                throw new RemoteError("interrupted");
             }
         }
     }
@@ -119,7 +124,7 @@ public class DockerCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static String name(String n) {
-        try { return EnvironmentNames.validate(n); } catch (IllegalArgumentException e) { throw new Main.UsageError(e.getMessage()); }
+        try { return EnvironmentNames.validate(n); } catch (IllegalArgumentException e) { throw new UsageError(e.getMessage()); }
     }
 
     @Command(name = "list-containers", mixinStandardHelpOptions = true, description = "List every container on the Host (docker ps -a).")

@@ -1,10 +1,14 @@
 package io.hakuriver.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.docker.EnvironmentNames;
 import io.hakuriver.docker.HostApiClient;
 import io.hakuriver.docker.Utf8StreamDecoder;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.Json;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -37,7 +41,7 @@ public class DockerShellCommand implements java.util.concurrent.Callable<Integer
     private volatile boolean sawError;
 
     @Override public Integer call() throws Exception {
-        try { EnvironmentNames.validate(container); } catch (IllegalArgumentException e) { throw new Main.UsageError(e.getMessage()); }
+        try { EnvironmentNames.validate(container); } catch (IllegalArgumentException e) { throw new UsageError(e.getMessage()); }
         HostApiClient client = new HostApiClient(config.load());
         PrintStream out = System.out;
         WebSocket ws;

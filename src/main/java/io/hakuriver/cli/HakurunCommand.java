@@ -2,6 +2,8 @@ package io.hakuriver.cli;
 
 import io.hakuriver.hakurun.HakurunApp;
 import io.hakuriver.hakurun.HakurunInputException;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -58,17 +60,17 @@ public class HakurunCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws InterruptedException {
-        if (parallel != null && jobs != null) throw new Main.UsageError("Give either --parallel or --jobs, not both.");
+        if (parallel != null && jobs != null) throw new UsageError("Give either --parallel or --jobs, not both.");
         Integer requested = jobs != null ? jobs : parallel;
         int parallelism;
         if (requested == null) parallelism = 1;
         else if (requested == OptionalCount.DEFAULT) parallelism = Runtime.getRuntime().availableProcessors();
-        else if (requested < 1) throw new Main.UsageError("--parallel/--jobs needs a number of at least 1, got " + requested + ".");
+        else if (requested < 1) throw new UsageError("--parallel/--jobs needs a number of at least 1, got " + requested + ".");
         else parallelism = requested;
         try {
             return HakurunApp.forThisProcess().run(new HakurunApp.Request(target, arguments, parallelism, dryRun, logDir));
         } catch (HakurunInputException e) {
-            throw new Main.UsageError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
     }
 

@@ -1,8 +1,11 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.host.HostServer;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.util.WritableDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +24,8 @@ public class HostCommand implements Callable<Integer> {
         HakuConfig cfg = config.load();
         StopSignals signals = StopSignals.install();
         System.out.println("Starting HakuRiver Host server on " + cfg.network().hostBindIp() + ":" + cfg.network().hostPort() + "...");
-        io.hakuriver.util.LogFiles.attach(cfg.paths().hostLogFile(), null);
-        io.hakuriver.util.LogFiles.warnRelative(cfg, true);
+        LogFiles.attach(cfg.paths().hostLogFile(), null);
+        LogFiles.warnRelative(cfg, true);
         io.hakuriver.config.SecretFiles.problems(cfg).forEach(org.slf4j.LoggerFactory.getLogger(getClass())::warn);
         List<java.nio.file.Path> dirs = cfg.database().postgres() ? List.of(cfg.taskOutputsDir(), cfg.taskErrorsDir())
                 : List.of(cfg.dbFile().getParent(), cfg.taskOutputsDir(), cfg.taskErrorsDir());

@@ -10,6 +10,10 @@ import io.hakuriver.systemd.UnitFiles;
 import io.hakuriver.systemd.UnitFileGenerator;
 import io.hakuriver.systemd.UnitFileGenerator.Role;
 import io.hakuriver.systemd.UnixUsers;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,10 +94,10 @@ public class InitCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (!host && !runner && !all && !template) {
-                throw new Main.UsageError("say which unit files to generate: --host, --runner or --all (see 'hakuriver.init service --help')");
+                throw new UsageError("say which unit files to generate: --host, --runner or --all (see 'hakuriver.init service --help')");
             }
             if (install && !UnixUsers.isRoot()) {
-                throw new Main.UsageError("--install copies to /etc/systemd/system and needs root: run it with sudo, or leave out"
+                throw new UsageError("--install copies to /etc/systemd/system and needs root: run it with sudo, or leave out"
                         + " --install and copy the files yourself as printed.");
             }
             Path out = (outputDir != null ? outputDir : Path.of("")).toAbsolutePath().normalize();
@@ -138,7 +142,7 @@ public class InitCommand implements Callable<Integer> {
                     }
                 }
             } catch (IllegalArgumentException e) {
-                throw new Main.UsageError(e.getMessage());
+                throw new UsageError(e.getMessage());
             }
 
             if (docker && (runner || all || template) && !DockerUnit.present()) {
@@ -178,7 +182,7 @@ public class InitCommand implements Callable<Integer> {
             try {
                 a = ServiceAccount.choose(user, UnixUsers.isRoot(), System.getenv("SUDO_USER"));
             } catch (IllegalArgumentException e) {
-                throw new Main.UsageError(e.getMessage());
+                throw new UsageError(e.getMessage());
             }
             if (a.note() != null) System.out.println(a.note());
             return new ServiceSetup.Invoker(javaBin, jarPath, a.user(), a.group(), System.getenv("PATH"), a.home());
@@ -188,9 +192,9 @@ public class InitCommand implements Callable<Integer> {
             try {
                 Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
                 if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) return p;
-                throw new Main.UsageError("cannot tell which hakuriver.jar to start (running from " + p + "): pass --jar /path/to/hakuriver.jar");
+                throw new UsageError("cannot tell which hakuriver.jar to start (running from " + p + "): pass --jar /path/to/hakuriver.jar");
             } catch (java.net.URISyntaxException e) {
-                throw new Main.UsageError("cannot locate the running jar: pass --jar /path/to/hakuriver.jar");
+                throw new UsageError("cannot locate the running jar: pass --jar /path/to/hakuriver.jar");
             }
         }
 
@@ -198,7 +202,7 @@ public class InitCommand implements Callable<Integer> {
             try {
                 System.out.println(UnitFiles.describe(UnitFiles.write(target, content, force)));
             } catch (UnitFiles.EditedFileException e) {
-                throw new Main.UsageError(e.getMessage());
+                throw new UsageError(e.getMessage());
             }
             return target;
         }
@@ -211,7 +215,7 @@ public class InitCommand implements Callable<Integer> {
                 for (var f : files.entrySet()) {
                     Path t = dir.resolve(f.getKey());
                     if (Files.exists(t) && !UnitFiles.replaceableWithoutForce(Files.readString(t), f.getValue())) {
-                        throw new Main.UsageError(t + " exists and was edited or written by hand; nothing installed. Compare it with "
+                        throw new UsageError(t + " exists and was edited or written by hand; nothing installed. Compare it with "
                                 + out(f.getKey()) + ", then pass --force to replace it (a backup is kept next to it).");
                     }
                 }
@@ -223,7 +227,7 @@ public class InitCommand implements Callable<Integer> {
             }
             Process p = new ProcessBuilder("systemctl", "daemon-reload").inheritIO().start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new Main.RemoteError("'systemctl daemon-reload' failed; run it yourself and check its message");
+                throw new RemoteError("'systemctl daemon-reload' failed; run it yourself and check its message");
             }
             System.out.println("Ran systemctl daemon-reload. Next:");
         }

@@ -1,6 +1,11 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.client.ClientCommand;
 import io.hakuriver.config.ConfigException;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,16 +53,5 @@ public class Main implements Runnable {
         });
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return cl;
-    }
-
-    /** A usage problem found after parsing (exit 2). */
-    public static class UsageError extends RuntimeException {
-        public UsageError(String m) { super(m); }
-    }
-
-    /** The Host/Runner refused or could not be reached (exit 1). */
-    public static class RemoteError extends RuntimeException {
-        public RemoteError(String m) { super(m); }
-        public RemoteError(String m, Throwable c) { super(m, c); }
     }
 }

@@ -1,10 +1,13 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.store.Database;
 import io.hakuriver.store.Dialect;
 import io.hakuriver.store.HostLease;
 import io.hakuriver.store.SqliteImport;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

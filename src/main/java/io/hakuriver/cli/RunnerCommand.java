@@ -1,9 +1,12 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.runner.RunnerDaemon;
+import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.StopSignals;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.util.WritableDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +32,8 @@ public class RunnerCommand implements Callable<Integer> {
         HakuConfig cfg = config.load();
         StopSignals signals = StopSignals.install();
         System.out.println("Starting HakuRiver Runner agent on " + cfg.network().runnerBindIp() + ":" + cfg.network().runnerPort() + "...");
-        io.hakuriver.util.LogFiles.attach(cfg.paths().runnerLogFile(), cfg.runnerName());
-        io.hakuriver.util.LogFiles.warnRelative(cfg, false);
+        LogFiles.attach(cfg.paths().runnerLogFile(), cfg.runnerName());
+        LogFiles.warnRelative(cfg, false);
         io.hakuriver.config.SecretFiles.problems(cfg).forEach(org.slf4j.LoggerFactory.getLogger(getClass())::warn);
         Optional<String> unwritable = WritableDirs.problem(WritableDirs.unitName("hakuriver-runner.service"),
                 List.of(cfg.taskOutputsDir(), cfg.taskErrorsDir(), cfg.localTempDir(), cfg.runnerStateDir()));

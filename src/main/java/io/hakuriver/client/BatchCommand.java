@@ -1,9 +1,10 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.Main;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.hakurun.cluster.BatchReport;
 import io.hakuriver.hakurun.cluster.BatchView;
 import io.hakuriver.hakurun.cluster.BatchWaiter;
@@ -36,7 +37,7 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
     double pollInterval;
 
     @Override public Integer call() throws InterruptedException {
-        if (!(pollInterval > 0)) throw new Main.UsageError("--poll-interval must be positive.");
+        if (!(pollInterval > 0)) throw new UsageError("--poll-interval must be positive.");
         String id = String.valueOf(id(batchId));
         if (kill) {
             JsonNode r = client().post("/batches/" + id + "/kill", null);
@@ -59,7 +60,7 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
         try {
             return Json.convert(raw, BatchView.class);
         } catch (IllegalArgumentException e) {
-            throw new Main.RemoteError("the Host's answer is not a batch document: " + e.getMessage());
+            throw new RemoteError("the Host's answer is not a batch document: " + e.getMessage());
         }
     }
 
@@ -69,7 +70,7 @@ public class BatchCommand extends ClientSupport implements Callable<Integer> {
             return host.get(path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Main.RemoteError("interrupted", e);
+            throw new RemoteError("interrupted", e);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
-import io.hakuriver.cli.ConfigOption;
-import io.hakuriver.cli.Main.UsageError;
+import io.hakuriver.config.ConfigOption;
+import io.hakuriver.util.UsageError;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 

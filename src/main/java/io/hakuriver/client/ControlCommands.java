@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

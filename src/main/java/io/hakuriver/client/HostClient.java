@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.Main.RemoteError;
+import io.hakuriver.util.RemoteError;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.util.Json;
 

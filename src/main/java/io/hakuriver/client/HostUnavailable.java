@@ -1,6 +1,6 @@
 package io.hakuriver.client;
 
-import io.hakuriver.cli.Main.RemoteError;
+import io.hakuriver.util.RemoteError;
 
 /**
  * The Host did not answer, or answered 5xx: it may be slow, restarting or briefly overloaded, so a waiting command

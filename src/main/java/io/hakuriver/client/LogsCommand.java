@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,8 +28,8 @@ public class LogsCommand extends ClientSupport implements Callable<Integer> {
         client().get("/status/" + task); // 404 → clear error
         String path = "/task/" + task + (stderr ? "/stderr" : "/stdout");
         if (attempt != null) {
-            if (attempt < 1) throw new io.hakuriver.cli.Main.UsageError("--attempt must be 1 or more");
-            if (follow) throw new io.hakuriver.cli.Main.UsageError("--attempt shows an attempt that has ended: no --follow");
+            if (attempt < 1) throw new io.hakuriver.util.UsageError("--attempt must be 1 or more");
+            if (follow) throw new io.hakuriver.util.UsageError("--attempt shows an attempt that has ended: no --follow");
         }
         if (!follow) {
             HttpResponse<InputStream> r = client().stream(path + (attempt == null ? "" : "?attempt=" + attempt));

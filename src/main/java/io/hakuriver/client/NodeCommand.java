@@ -1,9 +1,10 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.Main;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +31,7 @@ public class NodeCommand extends ClientSupport implements Callable<Integer> {
             spec.commandLine().usage(System.out);
             return ExitCodes.OK;
         }
-        throw new Main.UsageError("'node' is the sub-command 'node drain|undrain NAME'; to run the program node, put -- before it: "
+        throw new UsageError("'node' is the sub-command 'node drain|undrain NAME'; to run the program node, put -- before it: "
                 + "hakuriver.client [task options] -- node " + String.join(" ", java.util.stream.Stream.concat(unmatched.stream(), program.stream()).toList()));
     }
 
@@ -48,7 +49,7 @@ public class NodeCommand extends ClientSupport implements Callable<Integer> {
         double pollInterval;
 
         @Override public Integer call() throws InterruptedException {
-            if (!(pollInterval > 0)) throw new Main.UsageError("--poll-interval must be positive.");
+            if (!(pollInterval > 0)) throw new UsageError("--poll-interval must be positive.");
             JsonNode n = client().post(path(name, "drain"), null);
             if (!waitFor) { print(n, json()); return ExitCodes.OK; }
             PatientHost host = new PatientHost(client(), RetryPolicy.standard(), System.err);
@@ -60,7 +61,7 @@ public class NodeCommand extends ClientSupport implements Callable<Integer> {
                 shown = holding;
                 Thread.sleep(Math.max(100, (long) (pollInterval * 1000)));
                 n = find(host.get("/nodes"));
-                if (!n.path("drain").asBoolean()) throw new Main.RemoteError("node " + name + " was undrained while waiting");
+                if (!n.path("drain").asBoolean()) throw new RemoteError("node " + name + " was undrained while waiting");
             }
             print(n, json());
             return ExitCodes.OK;
@@ -68,7 +69,7 @@ public class NodeCommand extends ClientSupport implements Callable<Integer> {
 
         private JsonNode find(JsonNode nodes) {
             for (JsonNode n : nodes) if (name.equals(n.path("hostname").asText())) return n;
-            throw new Main.RemoteError("node " + name + " is no longer known to the Host");
+            throw new RemoteError("node " + name + " is no longer known to the Host");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,9 +1,10 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.Main;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import io.hakuriver.hakurun.HakurunInputException;
 import io.hakuriver.hakurun.ShellQuoting;
 import io.hakuriver.hakurun.cluster.SweepElements;
@@ -60,13 +61,13 @@ public class SweepCommand extends ClientSupport implements Callable<Integer> {
     }
 
     @Override public Integer call() throws InterruptedException {
-        if (maxRunning != null && maxRunning < 1) throw new Main.UsageError("--max-running must be at least 1, got " + maxRunning + ".");
-        if (!(pollInterval > 0)) throw new Main.UsageError("--poll-interval must be positive.");
+        if (maxRunning != null && maxRunning < 1) throw new UsageError("--max-running must be at least 1, got " + maxRunning + ".");
+        if (!(pollInterval > 0)) throw new UsageError("--poll-interval must be positive.");
         List<List<String>> sets;
         try {
             sets = SweepElements.argumentSets(arguments);
         } catch (HakurunInputException e) {
-            throw new Main.UsageError(e.getMessage());
+            throw new UsageError(e.getMessage());
         }
         if (dryRun) {
             for (List<String> set : sets) {
@@ -84,7 +85,7 @@ public class SweepCommand extends ClientSupport implements Callable<Integer> {
         int created = resp.path("task_ids").size();
         if (batchId == null || created != sets.size()) {
             // A Host without sweep support ignores argument_sets and creates one task per target.
-            throw new Main.RemoteError("the Host created " + created + " task(s) for " + sets.size()
+            throw new RemoteError("the Host created " + created + " task(s) for " + sets.size()
                     + " combinations and " + (batchId == null ? "no batch id" : "batch " + batchId)
                     + ": does it support sweeps (argument_sets)? Response: " + resp);
         }

@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
 import io.hakuriver.api.GpuIds;
-import io.hakuriver.cli.Main.UsageError;
+import io.hakuriver.util.UsageError;
 import io.hakuriver.config.MemorySize;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
+import io.hakuriver.util.ExitCodes;
 
 import java.io.InputStream;
 import java.io.PrintStream;

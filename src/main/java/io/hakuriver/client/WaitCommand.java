@@ -1,9 +1,9 @@
 package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.cli.ExitCodes;
-import io.hakuriver.cli.Main;
-import io.hakuriver.cli.VersionProvider;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,10 +30,10 @@ public class WaitCommand extends ClientSupport implements Callable<Integer> {
     static final int MAX_IDS = 1000;
 
     @Override public Integer call() throws InterruptedException {
-        if (!(pollInterval > 0)) throw new Main.UsageError("--poll-interval must be positive.");
+        if (!(pollInterval > 0)) throw new UsageError("--poll-interval must be positive.");
         LinkedHashSet<String> wanted = new LinkedHashSet<>();
         for (String s : ids) wanted.add(String.valueOf(id(s)));
-        if (wanted.size() > MAX_IDS) throw new Main.UsageError(wanted.size() + " task ids; at most " + MAX_IDS + " (for a sweep: hakuriver.client batch ID --wait)");
+        if (wanted.size() > MAX_IDS) throw new UsageError(wanted.size() + " task ids; at most " + MAX_IDS + " (for a sweep: hakuriver.client batch ID --wait)");
         PatientHost host = new PatientHost(client(), RetryPolicy.standard(), System.err);
         Map<String, JsonNode> ended = new LinkedHashMap<>();
         List<String> open = new ArrayList<>(wanted);

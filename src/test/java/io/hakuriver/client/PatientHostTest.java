@@ -1,6 +1,6 @@
 package io.hakuriver.client;
 
-import io.hakuriver.cli.Main.RemoteError;
+import io.hakuriver.util.RemoteError;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.runner.exec.AssignedGpu;
 import io.hakuriver.runner.exec.DockerBackend;
 import io.hakuriver.runner.exec.RunningTask;
+import io.hakuriver.runner.exec.TaskContainerSpec;
 import io.hakuriver.runner.exec.TaskOutcome;
 import io.hakuriver.runner.exec.TaskSpec;
 import org.junit.jupiter.api.AfterAll;

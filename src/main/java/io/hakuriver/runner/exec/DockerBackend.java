@@ -11,7 +11,6 @@ import io.hakuriver.docker.ImageSync;
 import io.hakuriver.docker.LogDemux;
 import io.hakuriver.docker.MountPolicy;
 import io.hakuriver.docker.TarballStore;
-import io.hakuriver.docker.TaskContainerSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

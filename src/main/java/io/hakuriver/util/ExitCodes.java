@@ -1,4 +1,4 @@
-package io.hakuriver.cli;
+package io.hakuriver.util;
 
 /** Exit codes shared by every command. */
 public final class ExitCodes {

@@ -1,8 +1,7 @@
-package io.hakuriver.docker;
+package io.hakuriver.runner.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.runner.exec.AssignedGpu;
-import io.hakuriver.runner.exec.TaskSpec;
+import io.hakuriver.docker.MountPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.hakuriver.util;
+package io.hakuriver.systemd;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.status.Status;

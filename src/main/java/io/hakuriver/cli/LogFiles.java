@@ -1,4 +1,4 @@
-package io.hakuriver.util;
+package io.hakuriver.cli;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 /**
  * [paths] host_log_file / runner_log_file: when set, logs also go to that file (the original declared the keys but
  * never used them). For the runner a file name "runner.log" becomes "runner-&lt;name&gt;.log", as the original intended.
+ * Part of the daemons' start-up (HostCommand, RunnerCommand), so it lives with them: it reads the config, which util may not.
  */
 public final class LogFiles {
     private LogFiles() {}

@@ -1,7 +1,5 @@
-package io.hakuriver.cli;
+package io.hakuriver.config;
 
-import io.hakuriver.config.ConfigLoader;
-import io.hakuriver.config.HakuConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

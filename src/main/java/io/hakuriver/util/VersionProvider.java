@@ -1,4 +1,4 @@
-package io.hakuriver.cli;
+package io.hakuriver.util;
 
 import picocli.CommandLine;
 

@@ -1,8 +1,9 @@
-package io.hakuriver.docker;
+package io.hakuriver.runner.exec;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hakuriver.runner.exec.TaskSpec;
+import io.hakuriver.docker.ContainerCommand;
+import io.hakuriver.docker.MountPolicy;
 import io.hakuriver.util.Json;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * {@code docker run --name hakuriver-task-<id> --network host --label ... -e ... --mount ... --workdir /shared
  * --cpus N --memory <bytes>b --memory-swap <bytes>b --cpuset-cpus/--cpuset-mems [--privileged | --cap-add SYS_NICE]
  * [--gpus '"device=<uuid>,…"'] hakuriver/<env>:base argv...}. Pure logic, so it is unit-tested without an engine.
+ * Part of the Docker backend (it reads a {@link TaskSpec}), so it lives beside it rather than in docker.
  */
 public final class TaskContainerSpec {
     public static final String LABEL_TASK_ID = "hakuriver.task-id";
@@ -42,7 +44,7 @@ public final class TaskContainerSpec {
         env.put("HAKURIVER_LOCAL_TEMP_DIR", "/local_temp");
         if (spec.numaNode() != null) env.put("HAKURIVER_TARGET_NUMA_NODE", spec.numaNode().toString());
         else env.remove("HAKURIVER_TARGET_NUMA_NODE");
-        io.hakuriver.runner.exec.GpuEnvironment.applyToContainer(env, spec.gpus());
+        GpuEnvironment.applyToContainer(env, spec.gpus());
         return env;
     }
 

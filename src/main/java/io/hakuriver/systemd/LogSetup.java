@@ -1,4 +1,4 @@
-package io.hakuriver.util;
+package io.hakuriver.systemd;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import io.hakuriver.systemd.JournaldAwareLayout;
 
 /**
  * Logging for every command, set up in code (found by logback through META-INF/services) rather than from an XML
@@ -15,6 +14,7 @@ import io.hakuriver.systemd.JournaldAwareLayout;
  * every daemon. One console appender on stderr (stdout stays clean for the client's tables and JSON; systemd sends
  * both to the journal) with {@link JournaldAwareLayout}; root level from HAKURIVER_LOG_LEVEL (default INFO).
  * An operator's own file ({@code -Dlogback.configurationFile=...}) still takes precedence.
+ * It lives beside its layout, whose class name such a file may use, so util stays free of systemd.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
     @Override public ExecutionStatus configure(LoggerContext ctx) {

@@ -1,14 +1,11 @@
-package io.hakuriver.cli;
+package io.hakuriver.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.client.ClientSupport;
-import io.hakuriver.client.ControlCommands;
-import io.hakuriver.client.LogsCommand;
-import io.hakuriver.client.Printer;
-import io.hakuriver.client.Style;
-import io.hakuriver.client.TaskOptions;
-import io.hakuriver.client.TasksCommand;
-import io.hakuriver.client.TaskWaiter;
+import io.hakuriver.config.ConfigOption;
+import io.hakuriver.util.ExitCodes;
+import io.hakuriver.util.RemoteError;
+import io.hakuriver.util.UsageError;
+import io.hakuriver.util.VersionProvider;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +29,9 @@ import java.util.concurrent.Callable;
                 "  hakuriver.client [task options] [--wait] -- COMMAND [ARGS...]",
                 "  hakuriver.client --status ID | --kill ID | --list-nodes | --health [HOST]"},
         subcommands = {ControlCommands.Pause.class, ControlCommands.Resume.class, ControlCommands.Kill.class,
-                LogsCommand.class, TasksCommand.class, io.hakuriver.client.SweepCommand.class, io.hakuriver.client.BatchCommand.class,
-                io.hakuriver.client.NodeCommand.class, ControlCommands.Priority.class, io.hakuriver.client.WaitCommand.class,
-                io.hakuriver.client.StatusCommand.class})
+                LogsCommand.class, TasksCommand.class, SweepCommand.class, BatchCommand.class,
+                NodeCommand.class, ControlCommands.Priority.class, WaitCommand.class,
+                StatusCommand.class})
 public class ClientCommand extends ClientSupport implements Callable<Integer>, ClientSupport.Root {
     @Option(names = {"-c", "--config"}, paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Configuration file; layered over $HAKURIVER_CONFIG, ~/.hakuriver/config.toml and the defaults.")
@@ -67,12 +64,12 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
     List<String> command = new ArrayList<>();
 
     @Override public Integer call() throws Exception {
-        if (query != null && !command.isEmpty()) throw new Main.UsageError("a query option (--status, --kill, ...) cannot be combined with a command");
+        if (query != null && !command.isEmpty()) throw new UsageError("a query option (--status, --kill, ...) cannot be combined with a command");
         if (query != null) return query();
         if (command.isEmpty()) {
             // `hakuriver.client --` (or `--wait --`) means "run this", and nothing follows: that is a mistake, not a help request
             if (spec.commandLine().getParseResult().originalArgs().contains("--")) {
-                throw new Main.UsageError("no command after '--': give the program to run, e.g. hakuriver.client -- echo hello");
+                throw new UsageError("no command after '--': give the program to run, e.g. hakuriver.client -- echo hello");
             }
             spec.commandLine().usage(System.out);
             return ExitCodes.OK;
@@ -98,7 +95,7 @@ public class ClientCommand extends ClientSupport implements Callable<Integer>, C
         List<String> known = new ArrayList<>();
         client().get("/nodes").forEach(n -> known.add(n.path("hostname").asText()));
         if (!known.contains(name)) {
-            throw new Main.RemoteError("unknown node '" + name + "'" + (known.isEmpty() ? ": no node has registered yet"
+            throw new RemoteError("unknown node '" + name + "'" + (known.isEmpty() ? ": no node has registered yet"
                     : "; known nodes: " + String.join(", ", known)));
         }
     }
