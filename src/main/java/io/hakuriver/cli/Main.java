@@ -6,6 +6,9 @@ import io.hakuriver.util.ExitCodes;
 import io.hakuriver.util.RemoteError;
 import io.hakuriver.util.UsageError;
 import io.hakuriver.util.VersionProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,11 +17,17 @@ import picocli.CommandLine.Command;
  * name first: {@code java -jar hakuriver.jar host --config ...}.
  */
 @Command(name = "hakuriver", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "HakuRiver: a small cluster manager for 3-20 machines.",
-        subcommands = {HostCommand.class, RunnerCommand.class, ClientCommand.class, InitCommand.class,
-                DockerCommand.class, DockerShellCommand.class, HakurunCommand.class, DemoCommand.class,
-                CompletionCommand.class})
+        description = "HakuRiver: a small cluster manager for 3-20 machines.")
 public class Main implements Runnable {
+    /** Every sub-command, in the order the help lists them. */
+    private static final List<Supplier<Object>> COMMANDS = List.of(HostCommand::new, RunnerCommand::new,
+            ClientCommand::new, InitCommand::new, DockerCommand::new, DockerShellCommand::new, HakurunCommand::new,
+            DemoCommand::new, CompletionCommand::new);
+    /**
+     * A daemon's JVM gets its own command alone: the model of the whole tree (every client sub-command and option)
+     * stays loaded for the life of the process, about 3 MiB of a Runner that should fit in 64.
+     */
+    private static final Map<String, Supplier<Object>> DAEMONS = Map.of("host", HostCommand::new, "runner", RunnerCommand::new);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -29,12 +38,17 @@ public class Main implements Runnable {
     }
 
     public static int execute(String... args) {
-        CommandLine cl = commandLine();
+        Supplier<Object> daemon = args.length > 0 ? DAEMONS.get(args[0]) : null;
+        CommandLine cl = daemon != null ? withCommands(List.of(daemon)) : commandLine();
         return cl.execute(args);
     }
 
-    public static CommandLine commandLine() {
+    /** The whole command tree. */
+    public static CommandLine commandLine() { return withCommands(COMMANDS); }
+
+    private static CommandLine withCommands(List<Supplier<Object>> commands) {
         CommandLine cl = new CommandLine(new Main());
+        for (Supplier<Object> c : commands) cl.addSubcommand(c.get());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof ConfigException) {
                 commandLine.getErr().println("Configuration error: " + ex.getMessage());

@@ -64,7 +64,9 @@ final class ClusterState {
     private final Map<String, Instant> nodeSavedAt = new HashMap<>();
     private final Map<Long, TaskRecord> active = new HashMap<>();
     /** Queued tasks in dispatch order: priority (higher first), then id (oldest first). */
-    private final TreeMap<QueueKey, TaskRecord> queue = new TreeMap<>();
+    private final PendingQueue queue = new PendingQueue();
+    /** Tasks the last scheduling round looked at (tests check that a round costs what it places). */
+    private int lastRoundVisited;
     /** Tasks placed on each node (assigning, running, paused, lost): reconciliation looks only at these. */
     private final Map<String, Set<Long>> onNode = new HashMap<>();
     private final Map<Long, Integer> batchHolding = new HashMap<>();
@@ -132,7 +134,7 @@ final class ClusterState {
                 if (t.status == TaskStatus.LOST && t.attempt <= t.retries) lostWithRetries.put(t.taskId, t);
                 if (t.status == TaskStatus.PENDING && t.dependsOn != null && t.attempt == 1) waiting.add(t);
                 else if (t.status == TaskStatus.PENDING && t.retryAt != null) delayed.put(Due.of(t), t);
-                else if (t.status == TaskStatus.PENDING) queue.put(QueueKey.of(t), t);
+                else if (t.status == TaskStatus.PENDING) queue.add(t);
                 index(t, +1);
                 if (holds(t)) { hold(t, +1); assignedAt.put(t.taskId, now); }
                 // the Host may have died between committing the assignment and sending /run: send it again
@@ -208,7 +210,7 @@ final class ClusterState {
             active.put(t.taskId, t);
             heldBytes += t.footprint();
             deps.opened(t);
-            if (t.dependsOn == null || t.unmetDependencies == 0) { queue.put(QueueKey.of(t), t); fresh.add(t); }
+            if (t.dependsOn == null || t.unmetDependencies == 0) { queue.add(t); fresh.add(t); }
         }
         for (TaskRecord t : newTasks) if (t.unmetDependencies > 0) for (long u : t.dependsOn) if (unitOpen(u)) deps.await(u, t.taskId);
     }
@@ -341,7 +343,7 @@ final class ClusterState {
     private void release(TaskRecord t) {
         t.unmetDependencies = 0;
         t.errorMessage = null;
-        queue.put(QueueKey.of(t), t);
+        queue.add(t);
         fresh.add(t);
         write(t, "queued", "dependencies met");
     }
@@ -460,11 +462,11 @@ final class ClusterState {
         boolean nowHeld = holds(t);
         if (nowHeld) hold(t, +1);
         if (held && !nowHeld) fullScan = true;
-        if (from == TaskStatus.PENDING) { queue.remove(QueueKey.of(t)); if (due != null) delayed.remove(due); }
+        if (from == TaskStatus.PENDING) { queue.remove(t); if (due != null) delayed.remove(due); }
         if (from == TaskStatus.LOST) lostWithRetries.remove(t.taskId);
         if (to == TaskStatus.PENDING) {
             if (t.retryAt != null && t.retryAt.isAfter(now())) delayed.put(Due.of(t), t); // its back-off first
-            else { t.retryAt = null; queue.put(QueueKey.of(t), t); fresh.add(t); }
+            else { t.retryAt = null; queue.add(t); fresh.add(t); }
         }
         if (to == TaskStatus.LOST && t.attempt <= t.retries) lostWithRetries.put(t.taskId, t);
         if (to.isFinal() && to != TaskStatus.LOST) {
@@ -574,7 +576,7 @@ final class ClusterState {
         while (!delayed.isEmpty() && delayed.firstKey().at() <= now.toEpochMilli()) {
             TaskRecord t = delayed.pollFirstEntry().getValue();
             t.retryAt = null;
-            queue.put(QueueKey.of(t), t);
+            queue.add(t);
             fresh.add(t);
             write(t, "queued", "back-off over: attempt " + t.attempt);
         }
@@ -686,7 +688,7 @@ final class ClusterState {
                     : "no node has room: it needs " + t.requiredCores + " cores" + (t.memoryOrZero() > 0 ? " and " + t.memoryOrZero() + " bytes" : "")
                     + ", the most free on one node is " + maxFree;
         }
-        int ahead = queue.headMap(QueueKey.of(t)).size();
+        int ahead = queue.ahead(t);
         return "Queued: " + why + "; " + (ahead == 0 ? "first in the queue" : ahead + " queued task" + (ahead == 1 ? "" : "s") + " ahead of it")
                 + (t.priority != 0 ? " (priority " + t.priority + ")" : "");
     }
@@ -696,7 +698,7 @@ final class ClusterState {
         Instant now = now();
         out.gauge("hakuriver_queue_length", "Tasks in the queue, ready to be placed (tasks waiting on dependencies are not).", queue.size());
         Instant oldest = null;
-        for (TaskRecord t : queue.values()) if (t.submittedAt != null && (oldest == null || t.submittedAt.isBefore(oldest))) oldest = t.submittedAt;
+        for (TaskRecord t : queue.tasks()) if (t.submittedAt != null && (oldest == null || t.submittedAt.isBefore(oldest))) oldest = t.submittedAt;
         out.gauge("hakuriver_queue_oldest_age_seconds", "Age of the oldest task in the queue (0 when it is empty).",
                 oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0));
         int waiting = 0;
@@ -797,9 +799,9 @@ final class ClusterState {
     /** A queued task's new priority: it moves to its new place in the queue and is looked at again. */
     void reprioritize(TaskRecord t, int priority) {
         if (t.priority == priority) return;
-        boolean queued = queue.remove(QueueKey.of(t)) != null;
+        boolean queued = queue.remove(t);
         t.priority = priority;
-        if (queued) { queue.put(QueueKey.of(t), t); fresh.add(t); }
+        if (queued) { queue.add(t); fresh.add(t); }
         write(t);
     }
 
@@ -817,18 +819,27 @@ final class ClusterState {
      */
     List<Runnable> schedule() {
         Instant now = now();
+        lastRoundVisited = 0;
         if (!anyNodeHasRoom(now)) { fresh = new ArrayList<>(); return List.of(); } // a full scan follows when room frees
         Iterable<TaskRecord> scan;
-        if (fullScan) { scan = queueInOrder(); fullScan = false; fresh = new ArrayList<>(); }
+        if (fullScan) { scan = queue.inOrder(); fullScan = false; fresh = new ArrayList<>(); }
         else if (!fresh.isEmpty()) { scan = fresh; fresh = new ArrayList<>(); }
         else return List.of();
         List<Runnable> out = new ArrayList<>();
         int window = dispatchWindow();
+        // demands that found no room this round, and how many of them queued tasks make: when that is all of the
+        // queue's demands, nothing further can be placed (the fresh tasks are queued tasks too)
+        Set<PendingQueue.Demand> noRoom = new HashSet<>();
+        int noRoomQueued = 0;
         for (TaskRecord t : scan) {
             if (t == null || t.status != TaskStatus.PENDING) continue;
-            if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) continue;
+            lastRoundVisited++;
+            PendingQueue.Demand d = PendingQueue.Demand.of(t);
+            if (noRoom.contains(d)) continue;
             NodeRecord n;
-            if (t.targetNode != null) {
+            if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) {
+                n = null;
+            } else if (t.targetNode != null) {
                 n = nodes.get(t.targetNode);
                 if (n == null || !Placement.hasRoom(n, usage(n.hostname), window, now)
                         || !Placement.fitsNow(n, usage(n.hostname), t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId)) n = null;
@@ -838,30 +849,17 @@ final class ClusterState {
             List<Integer> gpus = n == null ? null : Placement.gpusNow(n, usage(n.hostname), t); // empty: needs none
             if (gpus == null) {
                 if (!anyNodeHasRoom(now)) { fullScan = true; break; }
+                if (noRoom.add(d) && queue.has(d) && ++noRoomQueued == queue.demandCount()) break;
                 continue;
             }
             out.add(assign(t, n, gpus, now));
+            if (noRoomQueued > 0 && noRoomQueued == queue.demandCount()) break; // the rest of the queue cannot fit
         }
         return out;
     }
 
-    /**
-     * The queue, highest priority first and oldest first within one, walked key by key instead of copied: a scan usually stops after the few tasks that
-     * fill the room that freed, so it costs what it places, not the length of the queue. Assigning a task removes it
-     * from the queue while the walk goes on, which the key-by-key walk allows.
-     */
-    private Iterable<TaskRecord> queueInOrder() {
-        return () -> new java.util.Iterator<>() {
-            QueueKey next = queue.isEmpty() ? null : queue.firstKey();
-            @Override public boolean hasNext() { return next != null; }
-            @Override public TaskRecord next() {
-                if (next == null) throw new java.util.NoSuchElementException();
-                TaskRecord t = queue.get(next); // null if it left the queue meanwhile: the caller skips it
-                next = queue.higherKey(next);
-                return t;
-            }
-        };
-    }
+    /** Tasks the last {@link #schedule()} looked at. */
+    int lastRoundVisited() { return lastRoundVisited; }
 
     private Runnable assign(TaskRecord t, NodeRecord node, List<Integer> gpus, Instant now) {
         if (t.attempt > 1) keepLogsOfEarlierAttempt(t);

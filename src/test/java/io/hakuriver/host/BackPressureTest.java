@@ -100,6 +100,36 @@ class BackPressureTest {
         assertThat(count(TaskStatus.ASSIGNING)).isEqualTo(8);
     }
 
+    @Test void aCompletionWithTwentyThousandQueuedCostsWhatItPlacesNotTheQueue() {
+        node("n1", 2, 8); // room for 8 tasks by count, but only 2 one-core tasks by cores
+        submit(20_000, 1);
+        assertThat(schedule()).isEqualTo(2);
+        synchronized (state.lock()) { for (TaskRecord t : in(TaskStatus.ASSIGNING)) state.dispatchAccepted(t, "n1"); }
+        for (int round = 0; round < 5; round++) {
+            TaskRecord done = in(TaskStatus.ASSIGNING).get(0);
+            synchronized (state.lock()) { state.transition(done, TaskStatus.COMPLETED, r -> r.exitCode = 0); }
+            assertThat(schedule()).isEqualTo(1);
+            // the freed core's task, then the next one, which finds no core: every queued task asks the same
+            synchronized (state.lock()) { assertThat(state.lastRoundVisited()).isLessThanOrEqualTo(2); }
+            synchronized (state.lock()) { for (TaskRecord t : in(TaskStatus.ASSIGNING)) state.dispatchAccepted(t, "n1"); }
+        }
+        assertThat(count(TaskStatus.PENDING)).isEqualTo(20_000 - 7);
+    }
+
+    @Test void aSmallerTaskBehindTheUnplaceableOnesIsStillFound() {
+        node("n1", 2, 8);
+        submit(5_000, 2);
+        TaskRecord small = submit(1, 0).get(0);
+        assertThat(schedule()).isEqualTo(2); // one two-core task, then the zero-core one past all the others
+        assertThat(small.status).isEqualTo(TaskStatus.ASSIGNING);
+        synchronized (state.lock()) { for (TaskRecord t : in(TaskStatus.ASSIGNING)) state.dispatchAccepted(t, "n1"); }
+        TaskRecord big = in(TaskStatus.ASSIGNING).stream().filter(t -> t.requiredCores == 2).findFirst().orElseThrow();
+        synchronized (state.lock()) { state.transition(big, TaskStatus.COMPLETED, r -> r.exitCode = 0); }
+        assertThat(schedule()).isEqualTo(1);
+        // with only two-core tasks left in the queue, the round stops at the first that finds no room
+        synchronized (state.lock()) { assertThat(state.lastRoundVisited()).isLessThanOrEqualTo(2); }
+    }
+
     @Test void aBusyRunnerPutsTheTaskBackInTheQueueAndTheNodeRestsUntilRetryAfter() {
         node("n1", 4, null);
         TaskRecord t = submit(1, 1).get(0);
