@@ -662,10 +662,13 @@ public final class HostCore {
     String metricsText() {
         MetricsText out = new MetricsText();
         Map<String, Long> stored;
-        try (Connection reader = db.openReader()) {
+        Connection reader = db.borrowReader(); // counted against the readers' bound like a listing, and reused
+        boolean healthy = false;
+        try {
             stored = TaskStore.countByStatus(reader);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("counting tasks failed: " + e.getMessage(), e);
+            healthy = true;
+        } finally {
+            db.giveBack(reader, healthy);
         }
         out.header("hakuriver_tasks", "gauge", "Tasks the Host has stored, by state.");
         for (TaskStatus s : TaskStatus.values()) out.sample("hakuriver_tasks", "state", s.wire(), stored.getOrDefault(s.wire(), 0L));
