@@ -1,5 +1,13 @@
 package io.hakuriver.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * One GPU as a Runner reports it in {@code gpu_info} of /register and /heartbeat. Field names are KohakuRiver's
  * ({@code gpu_id}, {@code name}, {@code memory_total_mib}, {@code memory_used_mib}, {@code gpu_utilization},
@@ -13,4 +21,53 @@ public record GpuInfo(int gpuId, String uuid, String name, double memoryTotalMib
 
     /** The same GPU with fresh figures (a heartbeat's): identity stays, numbers change. */
     public boolean sameDevice(GpuInfo o) { return o != null && gpuId == o.gpuId && uuid.equals(o.uuid); }
+
+    /**
+     * As a Runner sends it, leniently: a figure that is absent, not a number or negative is unknown (-1) and a text
+     * that is not one is "", as the driver's own gaps are; long texts are cut. Only {@code gpu_id} is checked, by
+     * {@link #check}: a wrong one is -1 here.
+     */
+    @JsonCreator
+    static GpuInfo fromWire(@JsonProperty("gpu_id") JsonNode gpuId, @JsonProperty("uuid") JsonNode uuid,
+                            @JsonProperty("name") JsonNode name, @JsonProperty("memory_total_mib") JsonNode memoryTotalMib,
+                            @JsonProperty("memory_used_mib") JsonNode memoryUsedMib, @JsonProperty("memory_free_mib") JsonNode memoryFreeMib,
+                            @JsonProperty("gpu_utilization") JsonNode gpuUtilization, @JsonProperty("temperature") JsonNode temperature,
+                            @JsonProperty("power_usage_mw") JsonNode powerUsageMw) {
+        int id = gpuId != null && gpuId.isIntegralNumber() && gpuId.canConvertToInt() ? gpuId.asInt() : UNKNOWN;
+        return new GpuInfo(id, text(uuid, 128), text(name, 256), figure(memoryTotalMib), figure(memoryUsedMib),
+                figure(memoryFreeMib), (int) Math.min(Integer.MAX_VALUE, figure(gpuUtilization)),
+                (int) Math.min(Integer.MAX_VALUE, figure(temperature)), (long) figure(powerUsageMw));
+    }
+
+    private static String text(JsonNode n, int max) {
+        String t = n != null && n.isTextual() ? n.asText() : "";
+        return t.length() > max ? t.substring(0, max) : t;
+    }
+
+    private static double figure(JsonNode n) {
+        return n != null && n.isNumber() && Double.isFinite(n.asDouble()) && n.asDouble() >= 0 ? n.asDouble() : UNKNOWN;
+    }
+
+    /** gpu_info of a /register or /heartbeat: at most {@link Bounds#MAX_GPUS_PER_NODE}, distinct ids in range. */
+    static void check(Problems p, List<GpuInfo> gpus) {
+        if (gpus == null) return;
+        if (gpus.size() > Bounds.MAX_GPUS_PER_NODE) {
+            p.add("gpu_info", "gpu_info must be a list of at most " + Bounds.MAX_GPUS_PER_NODE + " GPUs", "too_long");
+            return;
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (GpuInfo g : gpus) {
+            if (g == null || g.gpuId < 0 || g.gpuId > GpuIds.MAX_ID || !seen.add(g.gpuId)) {
+                p.add("gpu_info", "each GPU needs a distinct integer gpu_id between 0 and " + GpuIds.MAX_ID, "value_error");
+                return;
+            }
+        }
+    }
+
+    /** gpu_error as a Host shows it: one line, at most 300 characters. */
+    static String oneLine(String s) {
+        if (s == null) return null;
+        String t = s.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return t.length() > 300 ? t.substring(0, 300) + "…" : t;
+    }
 }

@@ -1,4 +1,6 @@
 package io.hakuriver.api;
 
-/** An entry of a heartbeat's killed_tasks: reason "oom" → killed_oom, anything else → failed. */
-public record KilledTask(long taskId, String reason) {}
+/** An entry of a heartbeat's killed_tasks: reason "oom" → killed_oom, anything else → failed. Checked by its heartbeat. */
+public record KilledTask(Long taskId, String reason) {
+    public KilledTask { reason = reason == null ? "" : reason; }
+}

@@ -2,6 +2,7 @@ package io.hakuriver.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * POST /register (runner → host). numa_topology keys are NUMA ids as strings. max_tasks (ours; an original Host
@@ -12,6 +13,28 @@ import java.util.Map;
 public record RegisterRequest(String hostname, Integer totalCores, Long totalRamBytes, String runnerUrl,
                               Map<String, NumaNode> numaTopology, Integer maxTasks,
                               List<GpuInfo> gpuInfo, Integer gpuSharesPerGpu, String gpuError) {
+    /** A node's name: a path segment of /heartbeat/{hostname} and a file name part, so nothing that could escape. */
+    public static final Pattern NODE_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,253}$");
+    private static final Pattern URL = Pattern.compile("^https?://[^\\s/]+(/.*)?$");
+
+    public RegisterRequest {
+        Problems p = new Problems();
+        p.required("hostname", hostname);
+        if (hostname != null && !NODE_NAME.matcher(hostname).matches()) p.add("hostname", "Invalid hostname '" + hostname + "'", "value_error");
+        p.required("total_cores", totalCores);
+        p.range("total_cores", totalCores, 0, Bounds.MAX_CORES);
+        p.required("total_ram_bytes", totalRamBytes);
+        p.range("total_ram_bytes", totalRamBytes, 0, Bounds.MAX_MEMORY_BYTES);
+        p.required("runner_url", runnerUrl);
+        if (runnerUrl != null && !URL.matcher(runnerUrl).matches()) p.add("runner_url", "runner_url must be an http(s) URL", "value_error");
+        NumaNode.check(p, numaTopology);
+        p.range("max_tasks", maxTasks, 0, Bounds.MAX_TASKS);
+        GpuInfo.check(p, gpuInfo);
+        p.range("gpu_shares_per_gpu", gpuSharesPerGpu, 1, 64);
+        p.throwIfAny();
+        gpuError = GpuInfo.oneLine(gpuError);
+    }
+
     /** A node without GPU facts (an original Runner, or a test). */
     public RegisterRequest(String hostname, Integer totalCores, Long totalRamBytes, String runnerUrl,
                            Map<String, NumaNode> numaTopology, Integer maxTasks) {

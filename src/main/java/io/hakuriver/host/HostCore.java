@@ -321,11 +321,11 @@ public final class HostCore {
                         : "no GPUs" + (r.gpuError() != null ? ": " + r.gpuError() : ""));
     }
 
-    /** A heartbeat: node facts, killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes. */
-    void heartbeat(String hostname, HeartbeatRequest hb) { heartbeat(hostname, hb, null); }
-
-    /** A heartbeat with the Runner's count of undelivered status updates (null from an original Runner). */
-    void heartbeat(String hostname, HeartbeatRequest hb, Integer pendingUpdates) {
+    /**
+     * A heartbeat: node facts (with the Runner's count of undelivered status updates, null from an original Runner),
+     * killed tasks, and reconciliation of what the Runner reports. 404 for unknown nodes.
+     */
+    void heartbeat(String hostname, HeartbeatRequest hb) {
         boolean reportsPaused = hb.pausedTasks() != null;
         Set<Long> running = new HashSet<>(hb.runningTasksOrEmpty());
         Set<Long> paused = new HashSet<>(hb.pausedTasksOrEmpty());
@@ -333,7 +333,7 @@ public final class HostCore {
             NodeRecord n = state.node(hostname);
             if (n == null) throw ApiException.notFound("Node not registered");
             n.lastHeartbeat = state.now();
-            n.pendingUpdates = pendingUpdates;
+            n.pendingUpdates = hb.pendingUpdates();
             n.cpuPercent = hb.cpuPercent();
             n.memoryPercent = hb.memoryPercent();
             n.memoryUsedBytes = hb.memoryUsedBytes();

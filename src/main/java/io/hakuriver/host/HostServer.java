@@ -119,6 +119,11 @@ public final class HostServer implements AutoCloseable {
                     log.warn("{} {} failed after its answer began: {}", ctx.method(), ctx.path(), e.toString());
                     return;
                 }
+                if (e instanceof io.hakuriver.api.InvalidBody invalid) { // a wire body that is not its record
+                    ApiException api = ApiException.invalid(invalid);
+                    ctx.status(api.status).json(Map.of("detail", api.detail));
+                    return;
+                }
                 if (e instanceof ApiException api) { ctx.status(api.status).json(Map.of("detail", api.detail)); return; }
                 if (e instanceof io.hakuriver.store.StoreException) {
                     log.error("database failure", e);

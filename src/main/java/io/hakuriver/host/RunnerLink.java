@@ -1,8 +1,12 @@
 package io.hakuriver.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.RunRequest;
+import io.hakuriver.api.RunResult;
 import io.hakuriver.api.TaskControlRequest;
 import io.hakuriver.api.TaskNames;
+import io.hakuriver.api.WireReader;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskRecord;
 import io.hakuriver.util.Json;
@@ -171,6 +175,7 @@ final class RunnerLink {
 
     private void sendBatch(NodeQueue q, List<Start> batch) {
         NodeRecord node = batch.get(0).node();
+        // {"tasks": [<RunRequest>, ...]} from each start's RunRequest bytes, written once when it was queued
         StringBuilder body = new StringBuilder(batch.size() * 512).append("{\"tasks\":[");
         for (int i = 0; i < batch.size(); i++) {
             if (i > 0) body.append(',');
@@ -253,21 +258,24 @@ final class RunnerLink {
         return status == 429 || status == 503 || status == 401 || status == 403 || status == 421 || status / 100 == 5;
     }
 
-    /** One outcome per start from a /runs answer: {@code results[i]} answers {@code tasks[i]}. */
+    private static final WireReader<RunResult> RESULT = WireReader.of(RunResult.class);
+
+    /** One outcome per start from a /runs answer: {@code results[i]} ({@link RunResult}) answers {@code tasks[i]}. */
     private static List<HostCore.Answer> perTask(List<Start> batch, String body) {
         List<HostCore.Answer> out = new ArrayList<>(batch.size());
-        com.fasterxml.jackson.databind.JsonNode results;
-        try { results = Json.tree(body).path("results"); }
-        catch (RuntimeException e) { results = Json.MAPPER.missingNode(); }
+        JsonNode results;
+        try { results = WireReader.tree(body.getBytes(StandardCharsets.UTF_8)).path("results"); }
+        catch (InvalidBody e) { results = Json.MAPPER.missingNode(); }
         for (int i = 0; i < batch.size(); i++) {
             Start s = batch.get(i);
-            com.fasterxml.jackson.databind.JsonNode r = results.path(i);
+            RunResult r = null;
+            try { if (results.has(i)) r = RESULT.read(results.get(i)); } catch (InvalidBody e) { r = null; }
             DispatchOutcome o;
-            if (r.path("task_id").asLong(-1) != s.task().taskId) {
+            if (r == null || r.taskId() == null || r.taskId() != s.task().taskId) {
                 o = DispatchOutcome.of(new java.io.IOException("no answer for this task in the /runs reply"));
             } else {
-                String retryAfter = r.path("retry_after").isMissingNode() ? null : r.path("retry_after").asText();
-                o = DispatchOutcome.of(r.path("status").asInt(500), Json.write(r.path("body")), retryAfter);
+                // the body matters only for a refusal: its detail becomes the reason
+                o = DispatchOutcome.of(r.status(), r.status() / 100 == 2 ? "" : Json.write(r.body()), r.retryAfter());
             }
             out.add(new HostCore.Answer(s.task(), o, s.attempt()));
         }

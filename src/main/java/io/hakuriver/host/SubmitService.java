@@ -1,9 +1,9 @@
 package io.hakuriver.host;
 
+import io.hakuriver.api.Bounds;
 import io.hakuriver.api.GpuIds;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Body;
-import io.hakuriver.http.Ranges;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.store.TaskRecord;
 import io.javalin.http.Context;
@@ -95,7 +95,7 @@ final class SubmitService {
         if (cores != null && cores < 0) b.err("required_cores", "Input should be greater than or equal to 0", "greater_than_equal");
         if (cores != null && cores > 100_000) b.err("required_cores", "required_cores is unreasonably large", "less_than_equal");
         if (memory != null && memory < 0) b.err("required_memory_bytes", "Input should be greater than or equal to 0", "greater_than_equal");
-        if (memory != null && memory > Ranges.MAX_MEMORY_BYTES) b.err("required_memory_bytes", "required_memory_bytes must be at most " + Ranges.MAX_MEMORY_BYTES, "less_than_equal");
+        if (memory != null && memory > Bounds.MAX_MEMORY_BYTES) b.err("required_memory_bytes", "required_memory_bytes must be at most " + Bounds.MAX_MEMORY_BYTES, "less_than_equal");
         if (maxRunning != null && (maxRunning < 1 || maxRunning > MAX_TASKS_PER_REQUEST)) {
             b.err("max_running", "max_running must be between 1 and " + MAX_TASKS_PER_REQUEST, "value_error");
         }
@@ -122,8 +122,8 @@ final class SubmitService {
                 }
                 Integer numa = null;
                 if (m.group(2) != null) {
-                    try { numa = Integer.parseInt(m.group(2)); if (numa > Ranges.MAX_NUMA_ID) throw new NumberFormatException(); }
-                    catch (NumberFormatException e) { b.err("targets", "Invalid NUMA ID in '" + t + "': at most " + Ranges.MAX_NUMA_ID, "value_error"); continue; }
+                    try { numa = Integer.parseInt(m.group(2)); if (numa > Bounds.MAX_NUMA_ID) throw new NumberFormatException(); }
+                    catch (NumberFormatException e) { b.err("targets", "Invalid NUMA ID in '" + t + "': at most " + Bounds.MAX_NUMA_ID, "value_error"); continue; }
                 }
                 List<Integer> gpus = null;
                 if (m.group(3) != null) {

@@ -1,5 +1,8 @@
 package io.hakuriver.http;
 
+import io.hakuriver.api.InvalidBody;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +27,13 @@ public class ApiException extends RuntimeException {
 
     public static ApiException validation(String field, String msg, String type) {
         return validation(List.of(error(field, msg, type)));
+    }
+
+    /** A wire body that did not read as its record: 422 with one entry per problem, in the original's shape. */
+    public static ApiException invalid(InvalidBody e) {
+        List<Map<String, Object>> errors = new ArrayList<>(e.problems().size());
+        for (InvalidBody.Problem p : e.problems()) errors.add(error(p.field().isEmpty() ? null : p.field(), p.message(), p.type()));
+        return validation(errors);
     }
 
     public static Map<String, Object> error(String field, String msg, String type) {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a JSON request body field by field and collects every problem into one 422 (the original's validation
- * error shape), so a client learns all its mistakes at once and a malformed body never becomes a 500.
+ * Reads a client's JSON request body (/submit) field by field and collects every problem into one 422 (the
+ * original's validation error shape), so a client learns all its mistakes at once and a malformed body never becomes
+ * a 500. The bodies between Host and Runner are records, read by {@code api.WireReader}.
  */
 public final class Body {
     private final JsonNode root;
@@ -31,8 +32,7 @@ public final class Body {
         return of(n);
     }
 
-    /** A body already parsed (a server that answers malformed JSON itself, one element of a list of bodies); empty or not an object is a 422. */
-    public static Body of(JsonNode n) {
+    private static Body of(JsonNode n) {
         if (n == null || n.isMissingNode()) throw ApiException.validation(null, "Request body is empty; expected a JSON object.", "missing");
         if (!n.isObject()) throw ApiException.validation(null, "Expected a JSON object.", "model_type");
         return new Body(n);
@@ -60,14 +60,6 @@ public final class Body {
         if (v.isFloatingPointNumber() && v.asDouble() == Math.floor(v.asDouble())
                 && Math.abs(v.asDouble()) < 9.0e18) return (long) v.asDouble(); // 1e300 is refused, never clamped
         err(f, "Input should be a valid integer", "int_type");
-        return null;
-    }
-
-    public Double number(String f) {
-        JsonNode v = root.get(f);
-        if (v == null || v.isNull()) return null;
-        if (v.isNumber() && Double.isFinite(v.asDouble())) return v.asDouble(); // 1e400 parses as infinity
-        err(f, "Input should be a valid number", "float_type");
         return null;
     }
 

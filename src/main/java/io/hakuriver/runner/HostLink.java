@@ -1,7 +1,12 @@
 package io.hakuriver.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.api.HeartbeatRequest;
+import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.UpdateRequest;
+import io.hakuriver.api.UpdateResult;
+import io.hakuriver.api.WireReader;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.util.Json;
 import org.slf4j.Logger;
@@ -15,7 +20,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runner → Host calls: /register, /heartbeat/{name}, /update. With several Hosts (a leader and a standby on one
@@ -109,9 +113,11 @@ public final class HostLink {
     }
 
     /** @return the HTTP status (404 means: register again) */
-    public int heartbeat(String name, Object body) throws Exception {
+    public int heartbeat(String name, HeartbeatRequest body) throws Exception {
         return send("PUT", "/heartbeat/" + name, body, Duration.ofSeconds(10)).statusCode();
     }
+
+    private static final WireReader<UpdateResult> RESULT = WireReader.of(UpdateResult.class);
 
     /** Whether the Host has POST /updates (ours); an original Host answers 404 and gets one /update per call. */
     private volatile boolean batches = true;
@@ -124,7 +130,7 @@ public final class HostLink {
     public int deliverAll(List<UpdateRequest> updates) {
         if (!batches || updates.size() == 1) return deliver(updates.get(0)) ? 1 : 0;
         try {
-            Reply resp = send("POST", "/updates", Map.of("updates", updates), Duration.ofSeconds(30));
+            Reply resp = send("POST", "/updates", new UpdateRequest.Batch(updates), Duration.ofSeconds(30));
             if (resp.statusCode() == 404 || resp.statusCode() == 405) {
                 log.info("Host {} has no /updates; sending updates one by one", base());
                 batches = false;
@@ -135,10 +141,12 @@ public final class HostLink {
                 return 0;
             }
             int settled = 0;
-            for (var r : Json.tree(resp.body()).path("results")) {
-                int s = r.path("status").asInt();
+            for (JsonNode item : WireReader.tree(resp.body().getBytes(StandardCharsets.UTF_8)).path("results")) {
+                UpdateResult r;
+                try { r = RESULT.read(item); } catch (InvalidBody e) { break; } // no answer we can read: not settled
+                int s = r.status();
                 if (s / 100 != 2 && !settles(s)) break;
-                if (s / 100 != 2) log.warn("Host refused update for task {} ({}: {}); dropping it", r.path("task_id").asLong(), s, r.path("detail").toString());
+                if (s / 100 != 2) log.warn("Host refused update for task {} ({}: {}); dropping it", r.taskId(), s, Json.write(r.detail() != null ? r.detail() : r.message()));
                 settled++;
             }
             return Math.min(settled, updates.size());

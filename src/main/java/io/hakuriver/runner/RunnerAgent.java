@@ -1,6 +1,7 @@
 package io.hakuriver.runner;
 
 import io.hakuriver.api.RunRequest;
+import io.hakuriver.api.TaskStatus;
 import io.hakuriver.api.UpdateRequest;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.runner.TaskTable.Entry;
@@ -83,7 +84,7 @@ public final class RunnerAgent {
         try {
             spec = spec(r);
         } catch (IllegalArgumentException e) {
-            report(id, "failed", null, "Task rejected by runner: " + e.getMessage(), null);
+            report(id, TaskStatus.FAILED, null, "Task rejected by runner: " + e.getMessage(), null);
             return new Reply(Result.OK, "Task accepted for launch");
         }
         if (!starts.hasRoom(requestBytes)) return busy();
@@ -139,13 +140,13 @@ public final class RunnerAgent {
         long id = spec.taskId();
         if (cancelled.remove(id)) { // killed while queued
             table.remove(id);
-            report(id, "killed", null, "Killed by host request before it started.", started);
+            report(id, TaskStatus.KILLED, null, "Killed by host request before it started.", started);
             return;
         }
         String full = disk.problem();
         if (full != null) { // its output, working dir or exit status could not be written
             table.remove(id);
-            report(id, "failed", null, full + ". The task was not started.", started);
+            report(id, TaskStatus.FAILED, null, full + ". The task was not started.", started);
             log.warn("Task {} not started: {}", id, full);
             return;
         }
@@ -156,7 +157,7 @@ public final class RunnerAgent {
             task = backend.start(spec);
         } catch (Exception e) {
             table.remove(id);
-            report(id, "failed", null, "Could not start task with the " + backend.name() + " backend: " + e.getMessage(), started);
+            report(id, TaskStatus.FAILED, null, "Could not start task with the " + backend.name() + " backend: " + e.getMessage(), started);
             return;
         }
         if (task.completion().isDone() && task.handle().isEmpty()) { // launch failure reported by the backend
@@ -169,7 +170,7 @@ public final class RunnerAgent {
         if (cancelled.remove(id)) {
             try { backend.kill(task); } catch (Exception e) { log.warn("kill of cancelled task {} failed: {}", id, e.toString()); }
         } else {
-            report(id, "running", null, null, started);
+            report(id, TaskStatus.RUNNING, null, null, started);
         }
         watch(task, started);
     }
@@ -189,14 +190,14 @@ public final class RunnerAgent {
 
     private void finish(long id, TaskOutcome o, String started, boolean killedByHost) {
         if (killedByHost) {
-            report(id, "killed", o.exitCode(), "Killed by host request.", started);
+            report(id, TaskStatus.KILLED, o.exitCode(), "Killed by host request.", started);
         } else if (o.oomKilled()) {
-            report(id, "killed_oom", o.exitCode() == null ? 137 : o.exitCode(), o.message() == null ? "Killed: out of memory." : o.message(), started);
+            report(id, TaskStatus.KILLED_OOM, o.exitCode() == null ? 137 : o.exitCode(), o.message() == null ? "Killed: out of memory." : o.message(), started);
         } else if (o.succeeded()) {
-            report(id, "completed", 0, null, started);
+            report(id, TaskStatus.COMPLETED, 0, null, started);
         } else {
             String full = disk.problem();
-            report(id, "failed", o.exitCode(), full == null ? o.message() : join(o.message(), full
+            report(id, TaskStatus.FAILED, o.exitCode(), full == null ? o.message() : join(o.message(), full
                     + " (the task's writes there fail)."), started);
         }
         log.info("Task {} finished: exit={} oom={} {}", id, o.exitCode(), o.oomKilled(), o.message() == null ? "" : o.message());
@@ -204,8 +205,9 @@ public final class RunnerAgent {
 
     private static String join(String a, String b) { return a == null || a.isBlank() ? b : a + " " + b; }
 
-    private void report(long id, String status, Integer exit, String message, String started) {
-        boolean fin = !status.equals("running") && !status.equals("paused");
+    /** Queues a status update for the Host, in naive local time as the original Runner sends it (see Times.local). */
+    private void report(long id, TaskStatus status, Integer exit, String message, String started) {
+        boolean fin = status != TaskStatus.RUNNING && status != TaskStatus.PAUSED;
         outbox.add(new UpdateRequest(id, status, exit, message, started, fin ? Times.localNow() : null));
     }
 
@@ -215,7 +217,7 @@ public final class RunnerAgent {
             // it ended here and its outcome is on its way: nothing to kill, and no second outcome to report
             if (outbox.pendingTaskIds().contains(id)) return new Reply(Result.NOT_FOUND, "Task " + id + " already ended on this node.");
             cancelled.add(id); // a /run still in flight must not start it
-            report(id, "killed", -9, "Kill requested by host, task not tracked by runner.", null);
+            report(id, TaskStatus.KILLED, -9, "Kill requested by host, task not tracked by runner.", null);
             return new Reply(Result.NOT_FOUND, "Task " + id + " not found or not tracked.");
         }
         cancelled.add(id);
@@ -245,7 +247,7 @@ public final class RunnerAgent {
             return new Reply(Result.FAILED, (pause ? "Pause" : "Resume") + " of task " + id + " failed: " + ex.getMessage());
         }
         table.setState(id, pause ? State.PAUSED : State.RUNNING);
-        report(id, pause ? "paused" : "running", null, null, e.startedAt());
+        report(id, pause ? TaskStatus.PAUSED : TaskStatus.RUNNING, null, null, e.startedAt());
         return new Reply(Result.OK, (pause ? "Pause" : "Resume") + " request processed for task " + id);
     }
 
@@ -260,7 +262,7 @@ public final class RunnerAgent {
             }
             if (e.handle() == null || e.backend() == null) {
                 table.remove(e.taskId());
-                report(e.taskId(), "failed", null, "Runner restarted while the task's process was being created; it may have started, its outcome is unknown.", e.startedAt());
+                report(e.taskId(), TaskStatus.FAILED, null, "Runner restarted while the task's process was being created; it may have started, its outcome is unknown.", e.startedAt());
                 continue;
             }
             ExecutionBackend b = backends.get(e.backend());
@@ -272,7 +274,7 @@ public final class RunnerAgent {
                     log.info("Recovered task {} ({} backend, {})", e.taskId(), e.backend(), e.state());
                 } else {
                     table.remove(e.taskId());
-                    report(e.taskId(), "failed", null, "Task ended while the runner was down; its exit status is unknown.", e.startedAt());
+                    report(e.taskId(), TaskStatus.FAILED, null, "Task ended while the runner was down; its exit status is unknown.", e.startedAt());
                 }
             } catch (Exception ex) {
                 log.error("recovery of task {} failed: {}", e.taskId(), ex.toString());
@@ -287,7 +289,7 @@ public final class RunnerAgent {
                         String now = Times.localNow();
                         live.put(id, t);
                         table.put(new Entry(id, b.name(), t.handle(), State.RUNNING, now));
-                        report(id, "running", null, null, now);
+                        report(id, TaskStatus.RUNNING, null, null, now);
                         watch(t, now);
                         log.info("Adopted task {} found by the {} backend", id, b.name());
                     });

@@ -1,15 +1,18 @@
 package io.hakuriver.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.api.HeartbeatRequest;
+import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.NumaNode;
 import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.RunRequest;
+import io.hakuriver.api.RunResult;
+import io.hakuriver.api.TaskControlRequest;
+import io.hakuriver.api.WireReader;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
-import io.hakuriver.http.Body;
 import io.hakuriver.http.Limits;
-import io.hakuriver.http.Ranges;
 import io.hakuriver.runner.RunnerHttp.Response;
 import io.hakuriver.runner.exec.BackendRegistry;
 import io.hakuriver.systemd.SdNotify;
@@ -101,36 +104,18 @@ public final class RunnerDaemon implements AutoCloseable {
         return numaCache;
     }
 
+    private static final WireReader<RunRequest> RUN = WireReader.of(RunRequest.class);
+    private static final WireReader<TaskControlRequest> CONTROL = WireReader.of(TaskControlRequest.class);
+
     private Response run(JsonNode json, long bytes) {
-        Body b = Body.of(json);
-        Long id = b.integer("task_id", true);
-        String command = b.string("command", true);
-        var args = b.strings("arguments");
-        var env = b.stringMap("env_vars");
-        Long cores = b.integer("required_cores", false);
-        Long mem = b.integer("required_memory_bytes", false);
-        Long numa = b.integer("target_numa_node_id", false);
-        String image = b.string("docker_image_name", false);
-        Boolean priv = b.bool("docker_privileged");
-        var mounts = b.strings("docker_additional_mounts");
-        String addressedTo = b.string("hostname", false); // sent by our Host, not by the original's
-        List<Long> gpuIds = b.longs("required_gpus");
-        for (long g : gpuIds) if (g > io.hakuriver.api.GpuIds.MAX_ID) b.err("required_gpus", "GPU ids are 0-" + io.hakuriver.api.GpuIds.MAX_ID, "value_error");
-        Ranges.check(b, "task_id", id, 1, Long.MAX_VALUE);
-        Ranges.check(b, "required_cores", cores, 0, Ranges.MAX_CORES);
-        Ranges.check(b, "required_memory_bytes", mem, 0, Ranges.MAX_MEMORY_BYTES);
-        Ranges.check(b, "target_numa_node_id", numa, 0, Ranges.MAX_NUMA_ID);
-        b.check();
-        if (addressedTo != null && !addressedTo.equals(name)) {
-            return Response.error(421, "This runner is '" + name + "', not '" + addressedTo + "'");
+        RunRequest r = RUN.read(json);
+        if (r.hostname() != null && !r.hostname().equals(name)) { // sent by our Host, not by the original's
+            return Response.error(421, "This runner is '" + name + "', not '" + r.hostname() + "'");
         }
         if (closing) return retryLater(503, "Runner " + name + " is shutting down; send the task again later.");
-        RunRequest r = new RunRequest(id, command, args, env, cores == null ? 0 : cores.intValue(), null, null, mem,
-                numa == null ? null : numa.intValue(), image == null ? "" : image, Boolean.TRUE.equals(priv), mounts, addressedTo,
-                gpuIds.stream().map(Long::intValue).toList());
         String refused = policy.refusal(r);
         if (refused != null) {
-            log.warn("Refused task {}: {}", id, refused);
+            log.warn("Refused task {}: {}", r.taskId(), refused);
             return Response.error(422, refused);
         }
         RunnerAgent.Reply reply = agent.accept(r, bytes);
@@ -140,7 +125,7 @@ public final class RunnerDaemon implements AutoCloseable {
             default -> {
                 Map<String, Object> ok = new LinkedHashMap<>();
                 ok.put("message", reply.message());
-                ok.put("task_id", id);
+                ok.put("task_id", r.taskId());
                 yield Response.ok(ok);
             }
         };
@@ -151,32 +136,27 @@ public final class RunnerDaemon implements AutoCloseable {
 
     /**
      * Several starts in one request (ours; the original has only /run): {@code {"tasks": [<a /run body>, …]}},
-     * answered with one result per task in the same order: its task id, the status and body /run would have
-     * answered, and {@code retry_after} where /run would have sent that header.
+     * answered with one {@link RunResult} per task in the same order.
      */
     private Response runs(JsonNode json, long bytes) {
         JsonNode tasks = json.path("tasks");
         if (!tasks.isArray() || tasks.isEmpty() || tasks.size() > MAX_RUNS) {
             throw ApiException.validation("tasks", "must be a list of 1 to " + MAX_RUNS + " /run bodies", "value_error.list");
         }
-        List<Map<String, Object>> results = new ArrayList<>(tasks.size());
+        List<RunResult> results = new ArrayList<>(tasks.size());
         long share = Math.max(1, bytes / tasks.size());
         for (JsonNode task : tasks) {
             Response r;
             try {
                 r = run(task, share);
-            } catch (ApiException e) {
-                r = Response.error(e.status, e.detail);
+            } catch (InvalidBody e) {
+                r = Response.error(422, ApiException.invalid(e).detail);
             }
-            Map<String, Object> one = new LinkedHashMap<>();
             JsonNode id = task.path("task_id");
-            one.put("task_id", id.canConvertToLong() ? id.asLong() : null);
-            one.put("status", r.status());
-            one.put("body", r.body());
-            if (r.headers().containsKey("Retry-After")) one.put("retry_after", r.headers().get("Retry-After"));
-            results.add(one);
+            results.add(new RunResult(id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null, r.status(), r.body(),
+                    r.headers().get("Retry-After")));
         }
-        return Response.ok(Map.of("results", results));
+        return Response.ok(new RunResult.All(results));
     }
 
     /** A refusal the Host retries: it is about this Runner's state, not about the task. */
@@ -185,12 +165,8 @@ public final class RunnerDaemon implements AutoCloseable {
     }
 
     private Response control(JsonNode json, String action) {
-        Body b = Body.of(json);
-        Long id = b.integer("task_id", false);
-        b.check();
+        Long id = CONTROL.read(json).taskId();
         if (id == null || id == 0) throw ApiException.badRequest("Missing 'task_id' in request body.");
-        Ranges.check(b, "task_id", id, 1, Long.MAX_VALUE);
-        b.check();
         RunnerAgent.Reply r = switch (action) {
             case "kill" -> agent.kill(id);
             case "pause" -> agent.pause(id);
@@ -271,6 +247,9 @@ public final class RunnerDaemon implements AutoCloseable {
             } catch (HostLink.RegistrationRefused e) {
                 lastRegistrationError = e.getMessage();
                 log.error("Host refused registration of '{}': {}", name, e.getMessage());
+            } catch (InvalidBody e) { // what any Host would refuse with 422 (a name it cannot use, say): said here
+                lastRegistrationError = "invalid registration: " + e.detail();
+                log.error("Registration of '{}' is not valid: {}", name, e.detail());
             } catch (Exception e) {
                 lastRegistrationError = e.toString();
                 log.warn("Host {} not reachable ({}); retrying in {} s", host.base(), e.getClass().getSimpleName(), delay / 1000.0);
@@ -284,22 +263,14 @@ public final class RunnerDaemon implements AutoCloseable {
     private void heartbeat() {
         lastTick.set(System.nanoTime());
         try {
-            Map<String, Object> body = new LinkedHashMap<>();
             java.util.Set<Long> running = new java.util.LinkedHashSet<>(agent.runningIds());
             running.addAll(outbox.pendingTaskIds()); // finished, but the Host has not heard it yet
             running.removeAll(agent.pausedIds());
-            body.put("running_tasks", new java.util.ArrayList<>(running));
-            body.put("killed_tasks", java.util.List.of());
-            body.put("cpu_percent", facts.cpuPercent());
             long total = facts.totalRamBytes(), used = facts.usedRamBytes();
-            body.put("memory_percent", total == 0 ? null : Math.round(used * 1000.0 / total) / 10.0);
-            body.put("memory_used_bytes", used);
-            body.put("memory_total_bytes", total);
-            body.put("paused_tasks", agent.pausedIds());
             GpuScan g = gpus.latest();
-            body.put("gpu_info", g.gpus());
-            body.put("gpu_error", g.error());
-            body.put("pending_updates", outbox.pending()); // ours: the Host's /metrics shows each Runner's backlog
+            HeartbeatRequest body = new HeartbeatRequest(new java.util.ArrayList<>(running), List.of(), facts.cpuPercent(),
+                    total == 0 ? null : Math.round(used * 1000.0 / total) / 10.0, used, total, agent.pausedIds(),
+                    g.gpus(), g.error(), outbox.pending());
             int status = host.heartbeat(name, body);
             if (status == 404) {
                 log.warn("Host does not know this runner any more; registering again");

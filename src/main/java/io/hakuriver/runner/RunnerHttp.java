@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hakuriver.api.InvalidBody;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
 import io.hakuriver.util.Json;
@@ -113,6 +114,8 @@ final class RunnerHttp implements AutoCloseable {
                 r = dispatch(ex);
             } catch (ApiException e) {
                 r = Response.error(e.status, e.detail);
+            } catch (InvalidBody e) { // a body that is not its wire record
+                r = Response.error(422, ApiException.invalid(e).detail);
             } catch (IOException e) {
                 throw e; // the client went away while we read its request
             } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.hakuriver.runner;
 
+import io.hakuriver.api.TaskStatus;
 import io.hakuriver.api.UpdateRequest;
 import io.hakuriver.util.Json;
 import org.slf4j.Logger;
@@ -111,7 +112,7 @@ public final class UpdateOutbox implements AutoCloseable {
 
     public int pending() { synchronized (lock) { return index.size(); } }
 
-    private static boolean isProgress(String status) { return "running".equals(status) || "paused".equals(status); }
+    private static boolean isProgress(TaskStatus status) { return status == TaskStatus.RUNNING || status == TaskStatus.PAUSED; }
 
     /**
      * A task's outcome makes its undelivered "running"/"paused" updates pointless (the outcome carries started_at,

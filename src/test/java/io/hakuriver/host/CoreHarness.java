@@ -81,6 +81,6 @@ final class CoreHarness implements AutoCloseable {
     }
 
     void beat(String node, List<Long> running) {
-        core.heartbeat(node, new HeartbeatRequest(running, List.of(), null, null, null, null, List.of(), null));
+        core.heartbeat(node, new HeartbeatRequest(running, List.of(), null, null, null, null, List.of()));
     }
 }

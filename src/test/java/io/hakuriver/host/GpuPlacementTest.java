@@ -174,7 +174,7 @@ class GpuPlacementTest {
         assertThat(gpuView("g1", 1).get("holders")).isEqualTo(List.of(a));
         assertThat(status(b)).isEqualTo(TaskStatus.PENDING);
         // one failed nvidia-smi run in a heartbeat shows its reason but takes no GPU away
-        core.heartbeat("g1", new HeartbeatRequest(List.of(Long.parseLong(a)), List.of(), null, null, null, null, List.of(), null,
+        core.heartbeat("g1", new HeartbeatRequest(List.of(Long.parseLong(a)), List.of(), null, null, null, null, List.of(),
                 List.of(), "nvidia-smi failed with exit code 9"));
         var node = core.nodesView().get(0);
         assertThat(node.get("gpus_total")).isEqualTo(2);

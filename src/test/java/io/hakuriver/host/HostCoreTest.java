@@ -73,7 +73,7 @@ class HostCoreTest {
 
     private void beat(String node, List<String> running, List<String> paused) {
         core.heartbeat(node, new HeartbeatRequest(running.stream().map(Long::parseLong).toList(), List.of(), null, null, null, null,
-                paused.stream().map(Long::parseLong).toList(), null));
+                paused.stream().map(Long::parseLong).toList()));
     }
 
     @Test void oldestFirstAndASmallerLaterTaskBackfills() {

@@ -1,5 +1,6 @@
 package io.hakuriver.runner;
 
+import io.hakuriver.api.TaskStatus;
 import io.hakuriver.api.UpdateRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The outbox keeps updates on disk until delivered, in order, across a restart of the outbox. */
 class UpdateOutboxTest {
+    /** Naive local times, as the Runner writes them. */
+    static final String T0 = "2026-11-26T05:08:47.456122", T1 = "2026-11-26T05:08:48.432514";
     @TempDir Path dir;
 
     @Test void updatesSurviveAnOutageAndARestartInOrder() throws Exception {
@@ -22,14 +25,14 @@ class UpdateOutboxTest {
         UpdateOutbox.Delivery host = batch -> {
             if (!hostUp.get()) return 0;
             batches.add(batch.size());
-            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status().wire());
             return batch.size();
         };
         UpdateOutbox first = new UpdateOutbox(dir, host);
-        first.add(new UpdateRequest(1, "running", null, null, null, null));
-        first.add(new UpdateRequest(2, "running", null, null, null, null));
-        first.add(new UpdateRequest(2, "paused", null, null, null, null));
-        first.add(new UpdateRequest(1, "failed", 3, "boom", null, null));
+        first.add(new UpdateRequest(1L, TaskStatus.RUNNING, null, null, null, null));
+        first.add(new UpdateRequest(2L, TaskStatus.RUNNING, null, null, null, null));
+        first.add(new UpdateRequest(2L, TaskStatus.PAUSED, null, null, null, null));
+        first.add(new UpdateRequest(1L, TaskStatus.FAILED, 3, "boom", null, null));
         Thread.sleep(500);
         assertThat(delivered).isEmpty();
         assertThat(first.pendingTaskIds()).containsExactlyInAnyOrder(1L, 2L);
@@ -41,7 +44,7 @@ class UpdateOutboxTest {
         assertThat(delivered).containsExactly("2:running", "2:paused", "1:failed");
         assertThat(batches).as("the three waiting updates went in one delivery").containsExactly(3);
         assertThat(second.pendingTaskIds()).isEmpty();
-        second.add(new UpdateRequest(3, "completed", 0, null, null, null));
+        second.add(new UpdateRequest(3L, TaskStatus.COMPLETED, 0, null, null, null));
         assertThat(second.drain(10_000)).isTrue();
         assertThat(delivered).endsWith("3:completed");
         second.close();
@@ -52,12 +55,12 @@ class UpdateOutboxTest {
         List<String> delivered = new CopyOnWriteArrayList<>();
         UpdateOutbox box = new UpdateOutbox(dir, batch -> {
             if (!hostUp.get()) return 0;
-            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status().wire());
             return batch.size();
         });
-        box.add(new UpdateRequest(1, "running", null, null, "t0", null));
-        box.add(new UpdateRequest(2, "running", null, null, "t0", null));
-        box.add(new UpdateRequest(1, "completed", 0, null, "t0", "t1"));
+        box.add(new UpdateRequest(1L, TaskStatus.RUNNING, null, null, T0, null));
+        box.add(new UpdateRequest(2L, TaskStatus.RUNNING, null, null, T0, null));
+        box.add(new UpdateRequest(1L, TaskStatus.COMPLETED, 0, null, T0, T1));
         // a superseded update that was in flight at that moment goes once its (failing) delivery returns
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> box.pending() == 2);
         hostUp.set(true);
@@ -73,11 +76,11 @@ class UpdateOutboxTest {
         AtomicBoolean refuseFirstCall = new AtomicBoolean(true);
         UpdateOutbox.Delivery host = batch -> {
             int take = refuseFirstCall.getAndSet(false) ? Math.min(1, batch.size()) : batch.size(); // the Host took only one
-            for (int i = 0; i < take; i++) delivered.add(batch.get(i).taskId() + ":" + batch.get(i).status());
+            for (int i = 0; i < take; i++) delivered.add(batch.get(i).taskId() + ":" + batch.get(i).status().wire());
             return take;
         };
         UpdateOutbox box = new UpdateOutbox(dir, host);
-        for (long id = 1; id <= 5; id++) box.add(new UpdateRequest(id, "completed", 0, null, null, null));
+        for (long id = 1; id <= 5; id++) box.add(new UpdateRequest(id, TaskStatus.COMPLETED, 0, null, null, null));
         assertThat(box.drain(10_000)).isTrue();
         assertThat(delivered).containsExactly("1:completed", "2:completed", "3:completed", "4:completed", "5:completed");
         box.close();
@@ -92,7 +95,7 @@ class UpdateOutboxTest {
             return batch.size();
         });
         String msg = "x".repeat(500);
-        for (long id = 1; id <= 4000; id++) box.add(new UpdateRequest(id, "failed", 1, msg, null, null));
+        for (long id = 1; id <= 4000; id++) box.add(new UpdateRequest(id, TaskStatus.FAILED, 1, msg, null, null));
         try (var files = java.nio.file.Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).as("one file, not one per update").containsExactly(UpdateOutbox.JOURNAL);
         }
@@ -102,7 +105,7 @@ class UpdateOutboxTest {
         box.nudge();
         assertThat(box.drain(20_000)).isTrue();
         assertThat(delivered).hasSize(4000).isSorted();
-        box.add(new UpdateRequest(9999, "completed", 0, null, null, null)); // appended to the compacted journal
+        box.add(new UpdateRequest(9999L, TaskStatus.COMPLETED, 0, null, null, null)); // appended to the compacted journal
         assertThat(box.drain(10_000)).isTrue();
         assertThat(java.nio.file.Files.size(journal)).as("compacted once mostly settled").isLessThan(UpdateOutbox.COMPACT_BYTES / 4);
         box.close();
@@ -116,12 +119,12 @@ class UpdateOutboxTest {
         java.nio.file.Files.writeString(dir.resolve(String.format("%016d-%d.json", 2, 2)), "{\"task_id\":2,\"status\":\"killed\"}");
         List<String> delivered = new CopyOnWriteArrayList<>();
         UpdateOutbox box = new UpdateOutbox(dir, batch -> {
-            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status());
+            for (UpdateRequest u : batch) delivered.add(u.taskId() + ":" + u.status().wire());
             return batch.size();
         });
         assertThat(box.drain(10_000)).isTrue();
         assertThat(delivered).containsExactly("1:completed", "2:killed", "3:completed");
-        box.add(new UpdateRequest(6, "completed", 0, null, null, null));
+        box.add(new UpdateRequest(6L, TaskStatus.COMPLETED, 0, null, null, null));
         assertThat(box.drain(10_000)).isTrue();
         assertThat(delivered).endsWith("6:completed").doesNotContain("4:failed");
         box.close();

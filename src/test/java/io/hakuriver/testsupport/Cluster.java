@@ -124,6 +124,9 @@ public final class Cluster implements AutoCloseable {
 
     public static Cluster start(Path dir) throws Exception { return start(dir, null, null); }
 
+    /** A cluster whose Host the test plays itself on {@link #hostPort} (an original v0.1 Host, say): runners only. */
+    public static Cluster withoutHost(Path dir) throws Exception { return new Cluster(dir, null, null); }
+
     public Path hostConfig() { return dir.resolve("host.toml"); }
     /** The Host's JVM (e.g. to SIGSTOP it); null while stopped. */
     public Process hostProcess() { return host; }
