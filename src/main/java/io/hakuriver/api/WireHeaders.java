@@ -9,4 +9,7 @@ public final class WireHeaders {
      * a task from one from a copy it superseded (a retried attempt that was thought lost).
      */
     public static final String RUNNER = "X-HakuRiver-Runner";
+
+    /** A Host's role on every answer when two Hosts share a PostgreSQL store: "leader" or "standby". */
+    public static final String ROLE = "X-HakuRiver-Role";
 }

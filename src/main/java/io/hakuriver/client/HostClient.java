@@ -92,7 +92,7 @@ public final class HostClient {
         throw failed;
     }
 
-    static final String ROLE_HEADER = "X-HakuRiver-Role";
+    static final String ROLE_HEADER = io.hakuriver.api.WireHeaders.ROLE;
 
     /** Streams a log from a byte offset; returns null for 404 (not written yet). */
     public HttpResponse<InputStream> stream(String path) {

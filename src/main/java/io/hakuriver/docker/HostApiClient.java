@@ -1,6 +1,7 @@
 package io.hakuriver.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.api.WireHeaders;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.util.Json;
 
@@ -12,19 +13,51 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** HTTP calls of the Docker CLI tools to the Host, with the bearer token when one is configured. */
+/**
+ * HTTP calls of the Docker CLI tools to the Host, with the bearer token when one is configured. With two Hosts on
+ * PostgreSQL ({@code host_reachable_address = "a,b"}) the calls go to the one that leads when the tool starts: a
+ * Docker command is short, and a standby would only answer 503.
+ */
 public final class HostApiClient {
     private final String base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public HostApiClient(HakuConfig config) { this(config.hostUrl(), config.resolvedToken()); }
+    public HostApiClient(HakuConfig config) { this(config.hostUrls(), config.resolvedToken()); }
 
-    public HostApiClient(String base, String token) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    public HostApiClient(String base, String token) { this(List.of(base), token); }
+
+    public HostApiClient(List<String> bases, String token) {
         this.token = token == null ? "" : token;
+        this.base = bases.size() == 1 ? strip(bases.get(0)) : leaderOf(bases);
+    }
+
+    private static String strip(String b) { return b.endsWith("/") ? b.substring(0, b.length() - 1) : b; }
+
+    /**
+     * The first Host that answers /healthz and not as the standby; else the first that answered at all (a takeover
+     * under way: its 503 says so), else the first named (its connection error says what to check).
+     */
+    private String leaderOf(List<String> bases) {
+        String standby = null;
+        for (String b : bases) {
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(strip(b) + "/healthz")).timeout(Duration.ofSeconds(5)).GET();
+            if (!token.isEmpty()) r.header("Authorization", "Bearer " + token);
+            try {
+                HttpResponse<Void> resp = http.send(r.build(), HttpResponse.BodyHandlers.discarding());
+                if (!"standby".equals(resp.headers().firstValue(WireHeaders.ROLE).orElse(""))) return strip(b);
+                if (standby == null) standby = strip(b);
+            } catch (IOException unreachable) {
+                // the next one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return standby != null ? standby : strip(bases.get(0));
     }
 
     public String base() { return base; }

@@ -16,7 +16,7 @@ import java.util.Map;
  * touches the database; the full Host replaces it on the same port once this one takes over.
  */
 public final class StandbyServer implements AutoCloseable {
-    public static final String ROLE_HEADER = "X-HakuRiver-Role";
+    public static final String ROLE_HEADER = io.hakuriver.api.WireHeaders.ROLE;
     public static final String LEADER_HEADER = "X-HakuRiver-Leader";
 
     private final Javalin app;

@@ -181,6 +181,32 @@ class TakeoverIT {
         assertThat(runs(before)).isEqualTo(1);
     }
 
+    @Test @Timeout(180)
+    void theDockerToolsTalkToTheLeaderWhicheverHostIsNamedFirst() throws Exception {
+        pair(0);
+        String leader = "127.0.0.1:" + c.hostPort, standby = "127.0.0.1:" + c.hostPort2;
+        // only the standby: it answers 503, so this call can tell which Host the tool spoke to
+        Cluster.Result toStandby = Cluster.cli(List.of("docker", "list-tars", "-c", toolsConfig(standby).toString()));
+        assertThat(toStandby.exit()).as(toStandby.toString()).isNotZero();
+        Cluster.Result standbyFirst = Cluster.cli(List.of("docker", "list-tars", "-c", toolsConfig(standby + "," + leader).toString()));
+        assertThat(standbyFirst.exit()).as(standbyFirst.toString()).isZero();
+
+        c.hostProcess().destroyForcibly();
+        c.hostProcess().waitFor(10, TimeUnit.SECONDS);
+        Cluster.await(Duration.ofSeconds(60), "the standby to lead", () -> "leader".equals(c.role(c.hostUrl2())));
+        Cluster.Result deadFirst = Cluster.cli(List.of("docker", "list-tars", "-c", toolsConfig(leader + "," + standby).toString()));
+        assertThat(deadFirst.exit()).as(deadFirst.toString()).isZero();
+    }
+
+    /** The pair's config with another host_reachable_address, for the CLI tools. */
+    private Path toolsConfig(String addresses) throws Exception {
+        String toml = Files.readString(c.hostConfig()).replaceFirst("host_reachable_address = \"[^\"]*\"",
+                "host_reachable_address = \"" + addresses + "\"");
+        Path p = tmp.resolve("tools-" + Math.abs(addresses.hashCode()) + ".toml");
+        Files.writeString(p, toml);
+        return p;
+    }
+
     private static String dbNow(String db) throws Exception {
         try (Connection sql = Postgres.get().connect(db); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT clock_timestamp()::text")) {
