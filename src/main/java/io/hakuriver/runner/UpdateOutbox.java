@@ -38,12 +38,19 @@ public final class UpdateOutbox implements AutoCloseable {
     /** Most updates handed to one delivery (one /updates call). */
     static final int BATCH = 200;
     /**
-     * While updates keep coming (the last delivery ended less than {@link #BUSY_MS} ago) and enough tasks run that
-     * more ends are due ({@link #LINGER_RUNNING}), a lone update waits up to this long for company, so a burst of
-     * short tasks costs the Host one request per few updates, not one each. An update after a quiet spell, or from
-     * a node running only a couple of tasks (where the wait would only slow each one down), goes at once.
+     * Only "running"/"paused" updates waiting: they wait up to this long for company, or until an outcome arrives.
+     * An outcome frees the task's room on the Host, so it goes at once and takes the waiting ones along; a short
+     * task's "running" update is then usually superseded by its outcome before it was sent (one request per task,
+     * not two). A long task's "running" reaches the Host 3 ms later, which nothing waits for.
      */
-    static final long LINGER_MS = 3, BUSY_MS = 5;
+    static final long LINGER_MS = 3;
+    /**
+     * While updates keep coming (the last delivery ended less than {@link #BUSY_MS} ago) and enough tasks run that
+     * more ends are due ({@link #LINGER_RUNNING}), a lone outcome, too, waits {@link #LINGER_MS} for company, so a
+     * burst of short tasks costs the Host one request per few updates. After a quiet spell, or on a node running only
+     * a couple of tasks (where the wait would only slow each one down), an outcome goes at once.
+     */
+    static final long BUSY_MS = 5;
     static final int LINGER_RUNNING = 4;
     private volatile java.util.function.IntSupplier runningTasks = () -> 0;
 
@@ -77,6 +84,8 @@ public final class UpdateOutbox implements AutoCloseable {
     private long unsettledBytes;
     private long seq;
     private boolean nudged;
+    /** Entries of {@link #index} that are "running"/"paused" updates. */
+    private int progressPending;
 
     private final Thread worker;
     private volatile boolean running = true;
@@ -145,6 +154,17 @@ public final class UpdateOutbox implements AutoCloseable {
         synchronized (lock) { if (!index.isEmpty()) { nudged = true; lock.notifyAll(); } }
     }
 
+    /** Under lock: waits (see {@link #LINGER_MS}, {@link #BUSY_MS}) while a few more updates may join this request. */
+    private void lingerForCompany(long lastDelivery) throws InterruptedException {
+        boolean busy = System.nanoTime() - lastDelivery < BUSY_MS * 1_000_000 && runningTasks.getAsInt() >= LINGER_RUNNING;
+        long until = System.nanoTime() + LINGER_MS * 1_000_000;
+        while (running && !index.isEmpty() && index.size() < 8 && (busy || progressPending == index.size())) {
+            long left = until - System.nanoTime();
+            if (left <= 0) return;
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left); // an add wakes it: look again
+        }
+    }
+
     private void loop() {
         long backoff = 200;
         long lastDelivery = 0;
@@ -155,10 +175,7 @@ public final class UpdateOutbox implements AutoCloseable {
                 synchronized (lock) {
                     while (index.isEmpty() && running) lock.wait(1000);
                     if (!running) return;
-                    if (index.size() < 8 && System.nanoTime() - lastDelivery < BUSY_MS * 1_000_000
-                            && runningTasks.getAsInt() >= LINGER_RUNNING) {
-                        lock.wait(LINGER_MS); // busy: let a few more updates join this request
-                    }
+                    lingerForCompany(lastDelivery);
                     List<Long> unreadable = new ArrayList<>();
                     for (Map.Entry<Long, Pending> e : index.entrySet()) {
                         if (batch.size() == BATCH) break;
@@ -206,6 +223,7 @@ public final class UpdateOutbox implements AutoCloseable {
     private boolean forget(long s) {
         Pending p = index.remove(s);
         if (p == null) return false;
+        if (p.progress()) progressPending--;
         if (p.unsaved() == null) unsettledBytes -= p.length();
         perTask.computeIfPresent(p.taskId(), (k, c) -> c == 1 ? null : c - 1);
         if (p.progress()) {
@@ -280,6 +298,7 @@ public final class UpdateOutbox implements AutoCloseable {
             if (u != null) waiting.put(e.getKey(), u);
         }
         index.clear();
+        progressPending = 0;
         progressOf.clear();
         perTask.clear();
         try {
@@ -323,7 +342,7 @@ public final class UpdateOutbox implements AutoCloseable {
     }
 
     private void restore(long s, Pending p) {
-        index.put(s, p);
+        if (index.put(s, p) == null && p.progress()) progressPending++;
         perTask.merge(p.taskId(), 1, Integer::sum);
         if (p.progress()) progressOf.computeIfAbsent(p.taskId(), k -> new ArrayDeque<>(2)).add(s);
     }
