@@ -8,12 +8,17 @@ import io.hakuriver.host.Leadership;
 import io.hakuriver.host.StandbyServer;
 import io.hakuriver.store.Database;
 import io.hakuriver.store.Dialect;
+import io.hakuriver.systemd.SocketActivation;
 import io.hakuriver.util.StopSignals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
 /** The composition root of the Host: the core server plus the parts that live in packages above it. */
 final class HostAssembly {
+    private static final Logger log = LoggerFactory.getLogger(HostAssembly.class);
+
     private HostAssembly() {}
 
     static HostServer create(HakuConfig cfg) {
@@ -34,7 +39,17 @@ final class HostAssembly {
             Leadership l = lead;
             boolean leads;
             try {
-                leads = lead.awaitLeadership(signals::stopped, () -> standby[0] = new StandbyServer(cfg, l).start());
+                leads = lead.awaitLeadership(signals::stopped, () -> {
+                    // Jetty closes a socket it served on when it stops, and systemd's socket can be taken only once:
+                    // the standby leaves it to the full Host (binding the port itself would fail against systemd and
+                    // end in a restart loop). Connections meanwhile wait in the socket's backlog.
+                    if (SocketActivation.offered()) {
+                        log.warn("Standby under socket activation: not answering on the socket systemd passed until this Host leads"
+                                + " (clients reach the leader through the other address of host_reachable_address)");
+                        return;
+                    }
+                    standby[0] = new StandbyServer(cfg, l).start();
+                });
             } finally {
                 if (standby[0] != null) standby[0].close();
             }

@@ -3,6 +3,7 @@ package io.hakuriver.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.client.HostClient;
 import io.hakuriver.testsupport.Cluster;
+import io.hakuriver.testsupport.Env;
 import io.hakuriver.testsupport.OnPostgres;
 import io.hakuriver.testsupport.Postgres;
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +197,24 @@ class TakeoverIT {
         Cluster.await(Duration.ofSeconds(60), "the standby to lead", () -> "leader".equals(c.role(c.hostUrl2())));
         Cluster.Result deadFirst = Cluster.cli(List.of("docker", "list-tars", "-c", toolsConfig(leader + "," + standby).toString()));
         assertThat(deadFirst.exit()).as(deadFirst.toString()).isZero();
+    }
+
+    @Test @Timeout(180)
+    void aSocketActivatedStandbyKeepsItsSocketForTheHostItBecomes() throws Exception {
+        Path tool = Path.of("/usr/bin/systemd-socket-activate");
+        Env.require(Files.isExecutable(tool), "systemd-socket-activate (apt-get install systemd)");
+        c = Cluster.startPairSecondSocketActivated(tmp.resolve("c"), tool);
+        assertThat(c.role(c.hostUrl())).isEqualTo("leader");
+        Thread.sleep(3_000); // a standby that bound the port itself would have failed against systemd's socket by now
+        assertThat(c.hostProcess2().isAlive()).as("the standby waits instead of ending (restart loop)").isTrue();
+
+        c.hostProcess().destroyForcibly();
+        c.hostProcess().waitFor(10, TimeUnit.SECONDS);
+        Cluster.await(Duration.ofSeconds(60), "the socket-activated standby to lead on its socket", () -> "leader".equals(c.role(c.hostUrl2())));
+        String log = Files.readString(c.dir.resolve("host2.log"));
+        assertThat(log).contains("Standby under socket activation").contains("Using the listening socket passed by systemd");
+        assertThat(c.client().get("/nodes").isArray()).as("the pair's client, its first Host dead, reaches the new leader").isTrue();
+        assertThat(c.hostProcess2().isAlive()).isTrue();
     }
 
     /** The pair's config with another host_reachable_address, for the CLI tools. */

@@ -94,6 +94,30 @@ public final class Cluster implements AutoCloseable {
     public String hostUrl2() { return "http://127.0.0.1:" + hostPort2; }
     public Process hostProcess2() { return host2; }
 
+    /**
+     * Two Hosts on PostgreSQL, the second started the way a systemd .socket unit starts it: systemd-socket-activate
+     * binds its port and passes it as fd 3 (LISTEN_FDS). Returns once the second Host says it waits as the standby.
+     */
+    public static Cluster startPairSecondSocketActivated(Path dir, Path socketActivate) throws Exception {
+        if (store != Store.POSTGRESQL) throw new IllegalStateException("two Hosts need PostgreSQL: useStore(POSTGRESQL) first");
+        Cluster c = new Cluster(dir, null, null, true);
+        c.startHost();
+        c.host2 = c.spawn(List.of(socketActivate.toString(), "--listen=127.0.0.1:" + c.hostPort2), "host", c.hostConfig2(), dir.resolve("host2.log"));
+        // like a .socket unit, it starts the JVM on the first connection
+        await(Duration.ofSeconds(10), "systemd-socket-activate listening", () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", c.hostPort2)) { return true; }
+        });
+        try {
+            await(Duration.ofSeconds(60), "host2 waiting as the standby", () -> {
+                if (!c.host2.isAlive()) throw new AssertionError("host2 ended");
+                return Files.readString(dir.resolve("host2.log")).contains("Standby: ");
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; host2.log:\n" + Files.readString(dir.resolve("host2.log")), e);
+        }
+        return c;
+    }
+
     /** Starts the second Host (it answers /healthz at once, as leader or standby). */
     public void startHost2() throws Exception {
         host2 = spawn("host", hostConfig2(), dir.resolve("host2.log"));
@@ -283,8 +307,12 @@ public final class Cluster implements AutoCloseable {
     /** Daemons run with the production flags of bin/jvm.options (heap ceilings included), so tests see what users get. */
     private static final JvmOptions FLAGS = JvmOptions.load();
 
-    private Process spawn(String what, Path config, Path log) throws IOException {
-        List<String> argv = new ArrayList<>(List.of(Env.javaBin().toString()));
+    private Process spawn(String what, Path config, Path log) throws IOException { return spawn(List.of(), what, config, log); }
+
+    /** @param prefix a command that execs the JVM (e.g. systemd-socket-activate with its options), or empty */
+    private Process spawn(List<String> prefix, String what, Path config, Path log) throws IOException {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add(Env.javaBin().toString());
         argv.addAll(FLAGS.daemonFlags(what));
         argv.addAll(List.of("-jar", Env.jar().toString(), what, "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
