@@ -64,9 +64,15 @@ final class RunnerLink {
     /** Threads that send starts and wait for the answer: at most one per node at a time (its request out). */
     private final java.util.concurrent.ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "runner-link-send"); t.setDaemon(true); return t; });
-    /** Kill, pause and resume: rare, each a short blocking request; two at a time is plenty. */
-    private final java.util.concurrent.ExecutorService controls = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "runner-link-control"); t.setDaemon(true); return t; });
+    /**
+     * Kill, pause and resume: each a short blocking request, two at a time. At most {@link #MAX_CONTROLS} wait; a kill
+     * beyond that is dropped with a warning (the next heartbeat's reconciliation kills a task that still runs there),
+     * a pause or resume beyond it fails at once.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor controls = new java.util.concurrent.ThreadPoolExecutor(2, 2,
+            0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MAX_CONTROLS), r -> {
+                Thread t = new Thread(r, "runner-link-control"); t.setDaemon(true); return t; });
+    static final int MAX_CONTROLS = 10_000;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dispatch-retry"); t.setDaemon(true); return t; });
 
@@ -289,16 +295,22 @@ final class RunnerLink {
 
     /** Tells the runner to kill a task; best effort, result only logged (the Host already recorded the kill). */
     void kill(NodeRecord node, long taskId) {
-        controls.execute(() -> {
-            try {
-                Reply r = post(node.url + "/kill", control(taskId), CONTROL_TIMEOUT);
-                if (r.status() / 100 != 2 && r.status() != 404) {
-                    log.warn("Runner {} answered {} to kill of task {}: {}", node.hostname, r.status(), taskId, r.body());
-                }
-            } catch (IOException e) {
-                log.warn("Kill of task {} not delivered to {}: {}", taskId, node.hostname, rootMessage(e));
+        try {
+            controls.execute(() -> kill0(node, taskId));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.warn("Kill of task {} on {} not sent: {} runner calls are waiting already", taskId, node.hostname, MAX_CONTROLS);
+        }
+    }
+
+    private void kill0(NodeRecord node, long taskId) {
+        try {
+            Reply r = post(node.url + "/kill", control(taskId), CONTROL_TIMEOUT);
+            if (r.status() / 100 != 2 && r.status() != 404) {
+                log.warn("Runner {} answered {} to kill of task {}: {}", node.hostname, r.status(), taskId, r.body());
             }
-        });
+        } catch (IOException e) {
+            log.warn("Kill of task {} not delivered to {}: {}", taskId, node.hostname, rootMessage(e));
+        }
     }
 
     /** /pause or /resume: the caller waits for the runner's answer. */
