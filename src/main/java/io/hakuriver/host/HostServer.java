@@ -11,7 +11,6 @@ import io.hakuriver.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,17 +88,9 @@ public final class HostServer implements AutoCloseable {
         HealthSampler sampler = new HealthSampler(core);
         Optional<ServerSocketChannel> activated = SocketActivation.listeningChannel();
 
-        io.hakuriver.http.JettyFootprint.apply();
-        this.app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
+        this.app = HostJavalin.create(config, 64, 4, "host-http", cfg -> {
             cfg.jsonMapper(new io.hakuriver.http.JacksonMapper());
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
-            QueuedThreadPool pool = new QueuedThreadPool(64, 4);
-            pool.setName("host-http");
-            cfg.jetty.threadPool = pool;
-            cfg.jetty.host = config.network().hostBindIp();
-            cfg.jetty.port = config.network().hostPort();
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new io.hakuriver.http.JsonErrorHandler()));
             activated.ifPresent(ch -> cfg.jetty.addConnector((server, httpCfg) -> JettyConnectors.connectorFor(server, httpCfg, ch)));
             if (HostServer.class.getResource("/public/index.html") != null) {

@@ -4,7 +4,6 @@ import io.hakuriver.config.HakuConfig;
 import io.hakuriver.util.Version;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,15 +23,7 @@ public final class StandbyServer implements AutoCloseable {
 
     public StandbyServer(HakuConfig config, Leadership leadership) {
         this.leadership = leadership;
-        io.hakuriver.http.JettyFootprint.apply();
-        this.app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            QueuedThreadPool pool = new QueuedThreadPool(8, 2);
-            pool.setName("standby-http");
-            cfg.jetty.threadPool = pool;
-            cfg.jetty.host = config.network().hostBindIp();
-            cfg.jetty.port = config.network().hostPort();
+        this.app = HostJavalin.create(config, 8, 2, "standby-http", cfg -> {
             io.javalin.http.Handler h = this::answer;
             for (String path : new String[] {"/", "/*"}) {
                 cfg.routes.get(path, h); cfg.routes.post(path, h); cfg.routes.put(path, h);
