@@ -1,11 +1,9 @@
 package io.hakuriver.api;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,27 +23,25 @@ public record GpuInfo(int gpuId, String uuid, String name, double memoryTotalMib
     /**
      * As a Runner sends it, leniently: a figure that is absent, not a number or negative is unknown (-1) and a text
      * that is not one is "", as the driver's own gaps are; long texts are cut. Only {@code gpu_id} is checked, by
-     * {@link #check}: a wrong one is -1 here.
+     * {@link #check}: a wrong one is -1 here. Read by {@link WireReader} from a body's values.
      */
-    @JsonCreator
-    static GpuInfo fromWire(@JsonProperty("gpu_id") JsonNode gpuId, @JsonProperty("uuid") JsonNode uuid,
-                            @JsonProperty("name") JsonNode name, @JsonProperty("memory_total_mib") JsonNode memoryTotalMib,
-                            @JsonProperty("memory_used_mib") JsonNode memoryUsedMib, @JsonProperty("memory_free_mib") JsonNode memoryFreeMib,
-                            @JsonProperty("gpu_utilization") JsonNode gpuUtilization, @JsonProperty("temperature") JsonNode temperature,
-                            @JsonProperty("power_usage_mw") JsonNode powerUsageMw) {
-        int id = gpuId != null && gpuId.isIntegralNumber() && gpuId.canConvertToInt() ? gpuId.asInt() : UNKNOWN;
-        return new GpuInfo(id, text(uuid, 128), text(name, 256), figure(memoryTotalMib), figure(memoryUsedMib),
-                figure(memoryFreeMib), (int) Math.min(Integer.MAX_VALUE, figure(gpuUtilization)),
-                (int) Math.min(Integer.MAX_VALUE, figure(temperature)), (long) figure(powerUsageMw));
+    static GpuInfo fromWire(Map<?, ?> m) {
+        Object gpuId = m.get("gpu_id");
+        int id = gpuId instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (int) (long) l : UNKNOWN;
+        return new GpuInfo(id, text(m.get("uuid"), 128), text(m.get("name"), 256), figure(m.get("memory_total_mib")),
+                figure(m.get("memory_used_mib")), figure(m.get("memory_free_mib")),
+                (int) Math.min(Integer.MAX_VALUE, figure(m.get("gpu_utilization"))),
+                (int) Math.min(Integer.MAX_VALUE, figure(m.get("temperature"))), (long) figure(m.get("power_usage_mw")));
     }
 
-    private static String text(JsonNode n, int max) {
-        String t = n != null && n.isTextual() ? n.asText() : "";
+    private static String text(Object v, int max) {
+        String t = v instanceof String s ? s : "";
         return t.length() > max ? t.substring(0, max) : t;
     }
 
-    private static double figure(JsonNode n) {
-        return n != null && n.isNumber() && Double.isFinite(n.asDouble()) && n.asDouble() >= 0 ? n.asDouble() : UNKNOWN;
+    private static double figure(Object v) {
+        double d = v instanceof Number n ? n.doubleValue() : UNKNOWN;
+        return Double.isFinite(d) && d >= 0 ? d : UNKNOWN;
     }
 
     /** gpu_info of a /register or /heartbeat: at most {@link Bounds#MAX_GPUS_PER_NODE}, distinct ids in range. */

@@ -1,10 +1,11 @@
 package io.hakuriver.cli;
 
+import io.hakuriver.api.WireJson;
 import io.hakuriver.config.ConfigOption;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.runner.RunnerDaemon;
 import io.hakuriver.util.ExitCodes;
-import io.hakuriver.util.Json;
+import io.hakuriver.util.JsonTree;
 import io.hakuriver.util.StopSignals;
 import io.hakuriver.util.VersionProvider;
 import io.hakuriver.util.WritableDirs;
@@ -75,9 +76,9 @@ public class RunnerCommand implements Callable<Integer> {
                 c.setConnectTimeout(2000);
                 c.setReadTimeout(5000);
                 if (!token.isEmpty()) c.setRequestProperty("Authorization", "Bearer " + token);
-                var h = Json.tree(new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                if (h.path("registered").asBoolean(false)) return;
-                String err = h.path("last_registration_error").asText("");
+                Object h = WireJson.parse(c.getInputStream().readAllBytes());
+                if (JsonTree.isTrue(JsonTree.at(h, "registered"))) return;
+                String err = JsonTree.text(JsonTree.at(h, "last_registration_error"), "");
                 if (err.startsWith("HTTP 409")) {
                     refused.set(err);
                     signals.trigger("registration refused (409)");

@@ -1,8 +1,8 @@
 package io.hakuriver.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
+import io.hakuriver.util.JsonTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,8 @@ import java.util.function.Consumer;
  */
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
-    private static final TomlMapper TOML = new TomlMapper();
+    /** TOML as jackson-core tokens (no databind mapper: a Runner's memory counts, see {@link JsonTree}). */
+    private static final TomlFactory TOML = new TomlFactory();
 
     private final Path home;
     private final Map<String, String> env;
@@ -111,28 +111,24 @@ public final class ConfigLoader {
         catch (Exception e) { return "unknown"; }
     }
 
-    private static JsonNode parse(String text, Path file) {
-        try {
-            return TOML.readTree(text);
+    private static Object parse(String text, Path file) {
+        try (JsonParser p = TOML.createParser(text)) {
+            return p.nextToken() == null ? null : JsonTree.value(p);
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new ConfigException("Invalid TOML in " + file + ": " + msg);
         }
     }
 
-    private void applyTree(Map<String, Object> values, JsonNode root, Path file) {
-        if (root == null || root.isMissingNode() || root.isNull()) return;
-        Iterator<Map.Entry<String, JsonNode>> sections = root.fields();
-        while (sections.hasNext()) {
-            var s = sections.next();
-            if (!s.getValue().isObject()) {
+    private void applyTree(Map<String, Object> values, Object root, Path file) {
+        if (!(root instanceof Map<?, ?> sections)) return;
+        for (Map.Entry<?, ?> s : sections.entrySet()) {
+            if (!(s.getValue() instanceof Map<?, ?> keys)) {
                 warn.accept(file + ": unknown top-level key '" + s.getKey() + "' ignored (keys belong in a [section])");
                 continue;
             }
-            Iterator<Map.Entry<String, JsonNode>> keys = ((ObjectNode) s.getValue()).fields();
-            while (keys.hasNext()) {
-                var k = keys.next();
-                ConfigKey key = ConfigKey.find(s.getKey(), k.getKey());
+            for (Map.Entry<?, ?> k : keys.entrySet()) {
+                ConfigKey key = ConfigKey.find(String.valueOf(s.getKey()), String.valueOf(k.getKey()));
                 if (key == null) {
                     warn.accept(file + ": unknown key '" + s.getKey() + "." + k.getKey() + "' ignored");
                     continue;
@@ -142,17 +138,17 @@ public final class ConfigLoader {
         }
     }
 
-    private static Object convert(ConfigKey key, JsonNode v, Path file) {
+    private static Object convert(ConfigKey key, Object v, Path file) {
         switch (key.type()) {
-            case STRING -> { if (v.isTextual()) return v.asText(); }
-            case INT -> { if (v.isIntegralNumber()) return v.asLong(); }
-            case BOOL -> { if (v.isBoolean()) return v.asBoolean(); }
+            case STRING -> { if (v instanceof String s) return s; }
+            case INT -> { if (v instanceof Long l) return l; }
+            case BOOL -> { if (v instanceof Boolean b) return b; }
             case STRING_LIST -> {
-                if (v.isArray()) {
+                if (v instanceof List<?> list) {
                     List<String> out = new ArrayList<>();
-                    for (JsonNode e : v) {
-                        if (!e.isTextual()) throw typeError(key, e, file);
-                        out.add(e.asText());
+                    for (Object e : list) {
+                        if (!(e instanceof String s)) throw typeError(key, e, file);
+                        out.add(s);
                     }
                     return List.copyOf(out);
                 }
@@ -161,8 +157,18 @@ public final class ConfigLoader {
         throw typeError(key, v, file);
     }
 
-    private static ConfigException typeError(ConfigKey key, JsonNode v, Path file) {
-        String got = v.isTextual() ? "the string \"" + v.asText() + "\"" : v.getNodeType().toString().toLowerCase() + " " + v;
+    /** What TOML value a wrong one is, in the words of the TOML spec's kinds. */
+    private static String kind(Object v) {
+        if (v instanceof Map<?, ?>) return "table";
+        if (v instanceof List<?>) return "array";
+        if (v instanceof Boolean) return "boolean";
+        if (v instanceof Long || v instanceof java.math.BigInteger) return "integer";
+        if (v instanceof Number) return "float";
+        return "value";
+    }
+
+    private static ConfigException typeError(ConfigKey key, Object v, Path file) {
+        String got = v instanceof String s ? "the string \"" + s + "\"" : kind(v) + " " + v;
         return new ConfigException(file + ": key '" + key.path() + "' must be " + key.type().description + ", got " + got);
     }
 

@@ -1,7 +1,8 @@
 package io.hakuriver.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hakuriver.util.Json;
+import io.hakuriver.api.WireJson;
+import io.hakuriver.util.JsonTree;
+import java.util.Map;
 
 import java.io.IOException;
 
@@ -20,9 +21,8 @@ public class DockerApiException extends IOException {
     public static DockerApiException from(int status, String body, String what) {
         String msg = body == null ? "" : body.trim();
         try {
-            JsonNode n = Json.tree(msg);
-            if (n.hasNonNull("message")) msg = n.get("message").asText();
-        } catch (RuntimeException notJson) { /* keep the raw text */ }
+            if (WireJson.parse(msg) instanceof Map<?, ?> m && m.get("message") != null) msg = JsonTree.text(m.get("message"), msg);
+        } catch (java.io.IOException | RuntimeException notJson) { /* keep the raw text */ }
         return new DockerApiException(status, msg, what);
     }
 

@@ -1,6 +1,7 @@
 package io.hakuriver.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hakuriver.api.WireJson;
 import io.hakuriver.util.Json;
 
 import java.io.BufferedInputStream;
@@ -80,22 +81,37 @@ public final class DockerEngine {
     public record Response(int status, byte[] body) {
         public String text() { return new String(body, StandardCharsets.UTF_8); }
         public JsonNode json() { return body.length == 0 ? Json.MAPPER.nullNode() : Json.tree(text()); }
+        /** The body as plain values ({@link WireJson}), without databind: what the Runner reads. */
+        public Object value() throws IOException { return body.length == 0 ? null : WireJson.parse(body); }
         public boolean ok() { return status >= 200 && status < 300; }
     }
 
     /** Sends a request and reads the whole answer; the call is aborted after {@code timeout}. */
-    public Response call(String method, String path, JsonNode body, Duration timeout) throws IOException {
-        try (Stream s = open(method, path, body == null ? null : Json.bytes(body), "application/json", Map.of(), timeout)) {
+    public Response call(String method, String path, Object body, Duration timeout) throws IOException {
+        try (Stream s = open(method, path, body == null ? null : bytes(body), "application/json", Map.of(), timeout)) {
             return new Response(s.status(), s.body().readAllBytes());
         }
     }
 
     /** Like {@link #call} but throws {@link DockerApiException} unless the status is 2xx (or {@code alsoOk}). */
-    public JsonNode expect(String method, String path, JsonNode body, Duration timeout, int... alsoOk) throws IOException {
-        Response r = call(method, path, body, timeout);
-        if (r.ok()) return r.json();
-        for (int s : alsoOk) if (r.status() == s) return r.json();
+    public JsonNode expect(String method, String path, Object body, Duration timeout, int... alsoOk) throws IOException {
+        return checked(call(method, path, body, timeout), method, path, alsoOk).json();
+    }
+
+    /** {@link #expect} with the answer as plain values (the Runner's way: no databind). */
+    public Object expectValue(String method, String path, Object body, Duration timeout, int... alsoOk) throws IOException {
+        return checked(call(method, path, body, timeout), method, path, alsoOk).value();
+    }
+
+    private static Response checked(Response r, String method, String path, int... alsoOk) throws DockerApiException {
+        if (r.ok()) return r;
+        for (int s : alsoOk) if (r.status() == s) return r;
         throw DockerApiException.from(r.status(), r.text(), method + " " + path);
+    }
+
+    /** A request body: a databind tree (the Host's environment code), or plain values and records. */
+    private static byte[] bytes(Object body) {
+        return body instanceof JsonNode n ? Json.bytes(n) : WireJson.bytes(body);
     }
 
     /** True when the daemon answers /_ping. */
@@ -150,10 +166,10 @@ public final class DockerEngine {
      * Sends a request with {@code Upgrade: tcp} (exec start / attach) and returns the raw two-way stream after the
      * 101 answer: write to {@link Stream#out()}, read from {@link Stream#body()}.
      */
-    public Stream hijack(String path, JsonNode body) throws IOException {
+    public Stream hijack(String path, Object body) throws IOException {
         Stream s = connect(Duration.ofSeconds(15));
         try {
-            byte[] b = Json.bytes(body);
+            byte[] b = bytes(body);
             s.out.write(requestHead("POST", path, b.length, "application/json", Map.of(), true));
             s.out.write(b);
             s.out.flush();

@@ -1,6 +1,5 @@
 package io.hakuriver.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.api.HeartbeatRequest;
 import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.RegisterRequest;
@@ -66,8 +65,7 @@ final class RunnerApi {
      * not read as an update gets the 422 /update would have answered; the others are applied all the same.
      */
     private void updates(Context ctx) {
-        JsonNode list = WireReader.tree(ctx.bodyAsBytes()).get("updates");
-        if (list == null || !list.isArray()) throw ApiException.validation("updates", "updates must be a list of /update bodies", "list_type");
+        if (!(WireReader.tree(ctx.bodyAsBytes()).get("updates") instanceof List<?> list)) throw ApiException.validation("updates", "updates must be a list of /update bodies", "list_type");
         if (list.size() > MAX_UPDATES_PER_CALL) throw ApiException.validation("updates", "at most " + MAX_UPDATES_PER_CALL + " updates per call", "too_long");
         List<HostCore.Update> parsed = new ArrayList<>(list.size());
         UpdateResult[] results = new UpdateResult[list.size()];
@@ -75,8 +73,8 @@ final class RunnerApi {
             try {
                 parsed.add(applicable(UPDATE.read(list.get(i))));
             } catch (InvalidBody e) {
-                JsonNode id = list.get(i).path("task_id");
-                results[i] = new UpdateResult(id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null, 422, null,
+                Object id = list.get(i) instanceof Map<?, ?> m ? m.get("task_id") : null;
+                results[i] = new UpdateResult(id instanceof Long l ? l : null, 422, null,
                         ApiException.invalid(e).detail);
             }
         }

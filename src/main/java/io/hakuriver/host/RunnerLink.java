@@ -1,15 +1,14 @@
 package io.hakuriver.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.RunRequest;
 import io.hakuriver.api.RunResult;
 import io.hakuriver.api.TaskControlRequest;
 import io.hakuriver.api.TaskNames;
+import io.hakuriver.api.WireJson;
 import io.hakuriver.api.WireReader;
 import io.hakuriver.store.NodeRecord;
 import io.hakuriver.store.TaskRecord;
-import io.hakuriver.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +118,7 @@ final class RunnerLink {
     }
 
     private void enqueue(NodeRecord node, TaskRecord t, int attempt) {
-        Start s = new Start(node, t, attempt, Json.bytes(runRequest(node, t)));
+        Start s = new Start(node, t, attempt, WireJson.bytes(runRequest(node, t)));
         NodeQueue q = queues.computeIfAbsent(node.url, u -> new NodeQueue());
         if (q.singlesOnly) { sendOne(s); return; }
         synchronized (q) { q.waiting.add(s); }
@@ -269,19 +268,19 @@ final class RunnerLink {
     /** One outcome per start from a /runs answer: {@code results[i]} ({@link RunResult}) answers {@code tasks[i]}. */
     private static List<HostCore.Answer> perTask(List<Start> batch, String body) {
         List<HostCore.Answer> out = new ArrayList<>(batch.size());
-        JsonNode results;
-        try { results = WireReader.tree(body.getBytes(StandardCharsets.UTF_8)).path("results"); }
-        catch (InvalidBody e) { results = Json.MAPPER.missingNode(); }
+        List<?> results;
+        try { results = WireReader.tree(body.getBytes(StandardCharsets.UTF_8)).get("results") instanceof List<?> l ? l : List.of(); }
+        catch (InvalidBody e) { results = List.of(); }
         for (int i = 0; i < batch.size(); i++) {
             Start s = batch.get(i);
             RunResult r = null;
-            try { if (results.has(i)) r = RESULT.read(results.get(i)); } catch (InvalidBody e) { r = null; }
+            try { if (i < results.size()) r = RESULT.read(results.get(i)); } catch (InvalidBody e) { r = null; }
             DispatchOutcome o;
             if (r == null || r.taskId() == null || r.taskId() != s.task().taskId) {
                 o = DispatchOutcome.of(new java.io.IOException("no answer for this task in the /runs reply"));
             } else {
                 // the body matters only for a refusal: its detail becomes the reason
-                o = DispatchOutcome.of(r.status(), r.status() / 100 == 2 ? "" : Json.write(r.body()), r.retryAfter());
+                o = DispatchOutcome.of(r.status(), r.status() / 100 == 2 ? "" : WireJson.write(r.body()), r.retryAfter());
             }
             out.add(new HostCore.Answer(s.task(), o, s.attempt()));
         }
@@ -325,7 +324,7 @@ final class RunnerLink {
     }
 
     private static byte[] control(long taskId) {
-        return Json.bytes(new TaskControlRequest(taskId, TaskNames.scope(taskId)));
+        return WireJson.bytes(new TaskControlRequest(taskId, TaskNames.scope(taskId)));
     }
 
     static String rootMessage(Throwable e) {

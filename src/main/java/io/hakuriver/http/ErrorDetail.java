@@ -1,6 +1,9 @@
 package io.hakuriver.http;
 
-import io.hakuriver.util.Json;
+import io.hakuriver.api.WireJson;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the other side said in an error answer: its JSON {@code detail} (a 422's list of problems as one line,
@@ -12,14 +15,13 @@ public final class ErrorDetail {
     public static String of(String body) {
         if (body == null || body.isBlank()) return "(no detail)";
         try {
-            var n = Json.tree(body);
-            if (n != null && n.has("detail")) {
-                var d = n.get("detail");
-                if (d.isTextual()) return d.asText();
-                if (d.isArray() && !d.isEmpty()) return validation(d);
-                return d.toString();
+            if (WireJson.parse(body) instanceof Map<?, ?> m && m.containsKey("detail")) {
+                Object d = m.get("detail");
+                if (d instanceof String s) return s;
+                if (d instanceof List<?> l && !l.isEmpty()) return validation(l);
+                return WireJson.write(d);
             }
-        } catch (RuntimeException ignored) {
+        } catch (java.io.IOException | RuntimeException ignored) {
             // not JSON: an HTML error page from a proxy or an old server
         }
         String text = body.replaceAll("(?s)<(script|style).*?</\\1>", " ").replaceAll("<[^>]*>", " ")
@@ -29,19 +31,20 @@ public final class ErrorDetail {
     }
 
     /** A 422 detail in the original's shape, [{"loc": ["body", "task_id"], "msg": "..."}], as plain words. */
-    private static String validation(com.fasterxml.jackson.databind.JsonNode errors) {
+    private static String validation(List<?> errors) {
         StringBuilder sb = new StringBuilder();
-        for (var e : errors) {
-            if (!e.path("msg").isTextual()) return errors.toString(); // not that shape after all
+        for (Object e : errors) {
+            if (!(e instanceof Map<?, ?> m) || !(m.get("msg") instanceof String msg)) return WireJson.write(errors); // not that shape after all
             StringBuilder field = new StringBuilder();
-            for (var part : e.path("loc")) {
-                if (part.asText().equals("body") && field.length() == 0) continue;
+            for (Object part : m.get("loc") instanceof List<?> loc ? loc : List.of()) {
+                String p = part instanceof String s ? s : WireJson.write(part);
+                if (p.equals("body") && field.length() == 0) continue;
                 if (field.length() > 0) field.append('.');
-                field.append(part.asText());
+                field.append(p);
             }
             if (sb.length() > 0) sb.append("; ");
             if (field.length() > 0) sb.append(field).append(": ");
-            sb.append(e.get("msg").asText());
+            sb.append(msg);
         }
         return sb.toString();
     }

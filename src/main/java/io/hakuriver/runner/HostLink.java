@@ -1,14 +1,13 @@
 package io.hakuriver.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.api.HeartbeatRequest;
 import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.RegisterRequest;
 import io.hakuriver.api.UpdateRequest;
 import io.hakuriver.api.UpdateResult;
+import io.hakuriver.api.WireJson;
 import io.hakuriver.api.WireReader;
 import io.hakuriver.config.HakuConfig;
-import io.hakuriver.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +89,7 @@ public final class HostLink {
             c.setRequestProperty("Content-Type", "application/json");
             if (!token.isEmpty()) c.setRequestProperty("Authorization", "Bearer " + token);
             if (name.matches("[\\x21-\\x7e]{1,255}")) c.setRequestProperty(io.hakuriver.api.WireHeaders.RUNNER, name); // printable ASCII only
-            byte[] out = Json.bytes(body);
+            byte[] out = WireJson.bytes(body);
             c.setDoOutput(true);
             // no streaming mode: the JDK then sends headers and body in one write. Streamed, the body waited for
             // the ACK of the headers (Nagle; this socket has no TCP_NODELAY), which the Host delays up to 40 ms.
@@ -141,12 +140,13 @@ public final class HostLink {
                 return 0;
             }
             int settled = 0;
-            for (JsonNode item : WireReader.tree(resp.body().getBytes(StandardCharsets.UTF_8)).path("results")) {
+            Object results = WireReader.tree(resp.body().getBytes(StandardCharsets.UTF_8)).get("results");
+            for (Object item : results instanceof List<?> l ? l : List.of()) {
                 UpdateResult r;
                 try { r = RESULT.read(item); } catch (InvalidBody e) { break; } // no answer we can read: not settled
                 int s = r.status();
                 if (s / 100 != 2 && !settles(s)) break;
-                if (s / 100 != 2) log.warn("Host refused update for task {} ({}: {}); dropping it", r.taskId(), s, Json.write(r.detail() != null ? r.detail() : r.message()));
+                if (s / 100 != 2) log.warn("Host refused update for task {} ({}: {}); dropping it", r.taskId(), s, WireJson.write(r.detail() != null ? r.detail() : r.message()));
                 settled++;
             }
             return Math.min(settled, updates.size());

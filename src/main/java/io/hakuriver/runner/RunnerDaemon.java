@@ -1,6 +1,5 @@
 package io.hakuriver.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.api.HeartbeatRequest;
 import io.hakuriver.api.InvalidBody;
 import io.hakuriver.api.NumaNode;
@@ -107,7 +106,7 @@ public final class RunnerDaemon implements AutoCloseable {
     private static final WireReader<RunRequest> RUN = WireReader.of(RunRequest.class);
     private static final WireReader<TaskControlRequest> CONTROL = WireReader.of(TaskControlRequest.class);
 
-    private Response run(JsonNode json, long bytes) {
+    private Response run(Object json, long bytes) {
         RunRequest r = RUN.read(json);
         if (r.hostname() != null && !r.hostname().equals(name)) { // sent by our Host, not by the original's
             return Response.error(421, "This runner is '" + name + "', not '" + r.hostname() + "'");
@@ -138,22 +137,22 @@ public final class RunnerDaemon implements AutoCloseable {
      * Several starts in one request (ours; the original has only /run): {@code {"tasks": [<a /run body>, …]}},
      * answered with one {@link RunResult} per task in the same order.
      */
-    private Response runs(JsonNode json, long bytes) {
-        JsonNode tasks = json.path("tasks");
-        if (!tasks.isArray() || tasks.isEmpty() || tasks.size() > MAX_RUNS) {
+    private Response runs(Object json, long bytes) {
+        Object list = json instanceof Map<?, ?> m ? m.get("tasks") : null;
+        if (!(list instanceof List<?> tasks) || tasks.isEmpty() || tasks.size() > MAX_RUNS) {
             throw ApiException.validation("tasks", "must be a list of 1 to " + MAX_RUNS + " /run bodies", "value_error.list");
         }
         List<RunResult> results = new ArrayList<>(tasks.size());
         long share = Math.max(1, bytes / tasks.size());
-        for (JsonNode task : tasks) {
+        for (Object task : tasks) {
             Response r;
             try {
                 r = run(task, share);
             } catch (InvalidBody e) {
                 r = Response.error(422, ApiException.invalid(e).detail);
             }
-            JsonNode id = task.path("task_id");
-            results.add(new RunResult(id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null, r.status(), r.body(),
+            Object id = task instanceof Map<?, ?> t ? t.get("task_id") : null;
+            results.add(new RunResult(id instanceof Long l ? l : null, r.status(), r.body(),
                     r.headers().get("Retry-After")));
         }
         return Response.ok(new RunResult.All(results));
@@ -164,7 +163,7 @@ public final class RunnerDaemon implements AutoCloseable {
         return new Response(status, Map.of("detail", detail), Map.of("Retry-After", "1"));
     }
 
-    private Response control(JsonNode json, String action) {
+    private Response control(Object json, String action) {
         Long id = CONTROL.read(json).taskId();
         if (id == null || id == 0) throw ApiException.badRequest("Missing 'task_id' in request body.");
         RunnerAgent.Reply r = switch (action) {

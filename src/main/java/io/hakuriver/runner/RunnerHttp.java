@@ -1,13 +1,12 @@
 package io.hakuriver.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hakuriver.api.InvalidBody;
+import io.hakuriver.api.WireJson;
 import io.hakuriver.http.ApiException;
 import io.hakuriver.http.Auth;
-import io.hakuriver.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,7 @@ final class RunnerHttp implements AutoCloseable {
     }
 
     /** A route's handler; {@code body} is the parsed JSON body (a missing node for GET), {@code bytes} its size. */
-    interface Route { Response handle(JsonNode body, long bytes) throws Exception; }
+    interface Route { Response handle(Object body, long bytes) throws Exception; }
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
@@ -141,7 +140,7 @@ final class RunnerHttp implements AutoCloseable {
         if (route == null) {
             return new Response(405, Map.of("detail", "Method Not Allowed"), Map.of("Allow", String.join(", ", byMethod.keySet())));
         }
-        if (ex.getRequestMethod().equals("GET")) return route.handle(Json.MAPPER.missingNode(), 0);
+        if (ex.getRequestMethod().equals("GET")) return route.handle(WireJson.ABSENT, 0);
         long declared = declaredLength(ex);
         int permits = kib(declared < 0 ? maxBody : declared); // an undeclared (chunked) length may reach the limit
         if (!bodyKiB.tryAcquire(permits, 2, TimeUnit.SECONDS)) {
@@ -150,9 +149,9 @@ final class RunnerHttp implements AutoCloseable {
         }
         try {
             byte[] body = readBody(ex);
-            JsonNode json;
+            Object json;
             try {
-                json = body.length == 0 ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(body);
+                json = body.length == 0 ? WireJson.ABSENT : WireJson.parse(body);
             } catch (JsonProcessingException e) {
                 return Response.error(400, "Malformed JSON: " + e.getOriginalMessage());
             }
@@ -192,7 +191,7 @@ final class RunnerHttp implements AutoCloseable {
     }
 
     private static void write(HttpExchange ex, Response r) throws IOException {
-        byte[] out = Json.bytes(r.body());
+        byte[] out = WireJson.bytes(r.body());
         ex.getResponseHeaders().set("Content-Type", "application/json");
         r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
         ex.sendResponseHeaders(r.status(), out.length);

@@ -1,8 +1,8 @@
 package io.hakuriver.runner;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.hakuriver.util.Json;
+import io.hakuriver.api.WireJson;
+import io.hakuriver.api.WireReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +53,9 @@ public final class TaskTable implements AutoCloseable {
         static Change state(long id, State s) { return new Change("state", id, s, null); }
         static Change remove(long id) { return new Change("remove", id, null, null); }
     }
+
+    private static final WireReader<Change> CHANGE = WireReader.of(Change.class);
+    private static final WireReader<Entry> ENTRY = WireReader.of(Entry.class);
 
     private final Path journal;
     private final Path legacy;
@@ -117,7 +120,7 @@ public final class TaskTable implements AutoCloseable {
     }
 
     private static ByteBuffer line(Change c) {
-        byte[] json = Json.bytes(c);
+        byte[] json = WireJson.bytes(c);
         ByteBuffer b = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n');
         return b.flip();
     }
@@ -157,8 +160,8 @@ public final class TaskTable implements AutoCloseable {
                     log.error("runner state {}: line {} is unreadable and was skipped: {}", journal, n - 1, bad.get(0));
                     bad.clear();
                 }
-                try { apply(Json.MAPPER.readValue(l, Change.class)); }
-                catch (IOException | RuntimeException e) { bad.add(abbreviate(l)); }
+                try { apply(CHANGE.read(l.getBytes(java.nio.charset.StandardCharsets.UTF_8))); }
+                catch (RuntimeException e) { bad.add(abbreviate(l)); }
             }
         }
         if (!bad.isEmpty()) log.warn("runner state {}: ignoring its torn last line (the Runner was stopped while writing it): {}", journal, bad.get(0));
@@ -175,8 +178,8 @@ public final class TaskTable implements AutoCloseable {
 
     private void readLegacy() {
         try {
-            List<Entry> list = Json.MAPPER.readValue(Files.readString(legacy), new TypeReference<List<Entry>>() {});
-            for (Entry e : list) entries.put(e.taskId(), e);
+            if (!(WireJson.parse(Files.readString(legacy)) instanceof List<?> list)) throw new IOException("not a list of tasks");
+            for (Object o : list) { Entry e = ENTRY.read(o); entries.put(e.taskId(), e); }
             log.info("Converted runner state {} ({} tasks) to the journal {}", legacy, entries.size(), journal);
         } catch (Exception e) {
             log.error("state file {} is unreadable ({}); starting with an empty task table", legacy, e.toString());

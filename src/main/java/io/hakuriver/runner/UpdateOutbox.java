@@ -2,7 +2,8 @@ package io.hakuriver.runner;
 
 import io.hakuriver.api.TaskStatus;
 import io.hakuriver.api.UpdateRequest;
-import io.hakuriver.util.Json;
+import io.hakuriver.api.WireJson;
+import io.hakuriver.api.WireReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ import java.util.TreeMap;
  * pending update. A Host that is down or restarting loses nothing; a Runner restart resumes delivery from the journal.
  */
 public final class UpdateOutbox implements AutoCloseable {
+    private static final WireReader<UpdateRequest> UPDATE = WireReader.of(UpdateRequest.class);
     private static final Logger log = LoggerFactory.getLogger(UpdateOutbox.class);
 
     /** Most updates handed to one delivery (one /updates call). */
@@ -236,7 +238,7 @@ public final class UpdateOutbox implements AutoCloseable {
     // ---- the journal (every method below runs under lock) ----
 
     private Pending append(long n, UpdateRequest u, boolean progress) {
-        byte[] json = Json.bytes(u);
+        byte[] json = WireJson.bytes(u);
         byte[] head = ("+" + n + " ").getBytes(StandardCharsets.US_ASCII);
         byte[] line = new byte[head.length + json.length + 1];
         System.arraycopy(head, 0, line, 0, head.length);
@@ -280,8 +282,8 @@ public final class UpdateOutbox implements AutoCloseable {
             byte[] b = new byte[p.length()];
             journal.seek(p.offset());
             journal.readFully(b);
-            return Json.read(new String(b, StandardCharsets.UTF_8), UpdateRequest.class);
-        } catch (IOException | IllegalArgumentException e) {
+            return UPDATE.read(b);
+        } catch (IOException | RuntimeException e) {
             log.error("update {} in {} is unreadable ({}); dropping it", s, journalPath, e.getMessage());
             return null;
         }
@@ -356,7 +358,7 @@ public final class UpdateOutbox implements AutoCloseable {
                     if (line.startsWith("-")) { waiting.remove(Long.parseLong(line.substring(1).trim())); continue; }
                     int sp = line.indexOf(' ');
                     if (!line.startsWith("+") || sp < 0) throw new IllegalArgumentException("not a journal line");
-                    waiting.put(Long.parseLong(line.substring(1, sp)), Json.read(line.substring(sp + 1), UpdateRequest.class));
+                    waiting.put(Long.parseLong(line.substring(1, sp)), UPDATE.read(line.substring(sp + 1).getBytes(StandardCharsets.UTF_8)));
                 } catch (RuntimeException e) {
                     log.warn("skipping an unreadable line of {} (a write cut short?): {}", journalPath, e.getMessage());
                 }
@@ -373,7 +375,7 @@ public final class UpdateOutbox implements AutoCloseable {
                 if (n.endsWith(".json.tmp")) { files.add(p); continue; }
                 if (!n.endsWith(".json")) continue;
                 try {
-                    waiting.put(Long.parseLong(n.substring(0, n.indexOf('-'))), Json.read(Files.readString(p), UpdateRequest.class));
+                    waiting.put(Long.parseLong(n.substring(0, n.indexOf('-'))), UPDATE.read(Files.readAllBytes(p)));
                     files.add(p);
                 } catch (RuntimeException e) {
                     log.warn("ignoring unexpected file {} in the update outbox", p);

@@ -3,9 +3,12 @@ package io.hakuriver.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.hakuriver.api.GpuInfo;
 import io.hakuriver.api.NumaNode;
+import io.hakuriver.api.WireJson;
+import io.hakuriver.api.WireReader;
 import io.hakuriver.util.Json;
 import io.hakuriver.util.Times;
 
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -70,8 +73,7 @@ public final class NodeStore {
                         : Json.MAPPER.convertValue(Json.tree(numa), new TypeReference<Map<String, NumaNode>>() {});
                 int mt = rs.getInt("max_tasks"); n.maxTasks = rs.wasNull() ? null : mt;
                 String gpus = rs.getString("gpu_info");
-                n.gpus = gpus == null || gpus.isBlank() ? List.of()
-                        : Json.MAPPER.convertValue(Json.tree(gpus), new TypeReference<List<GpuInfo>>() {});
+                n.gpus = gpus == null || gpus.isBlank() ? List.of() : gpus(gpus);
                 int sh = rs.getInt("gpu_shares_per_gpu"); n.gpuSharesPerGpu = rs.wasNull() ? null : sh;
                 n.gpuError = rs.getString("gpu_error");
                 n.drain = rs.getInt("drain") != 0;
@@ -81,6 +83,20 @@ public final class NodeStore {
             throw new StoreException("reading nodes", e);
         }
         return out;
+    }
+
+    private static final WireReader<GpuInfo> GPU = WireReader.of(GpuInfo.class);
+
+    /** gpu_info as stored: read as the Runner's heartbeat is, leniently (an old row's figures may be anything). */
+    private static List<GpuInfo> gpus(String json) {
+        try {
+            if (!(WireJson.parse(json) instanceof List<?> list)) return List.of();
+            List<GpuInfo> out = new ArrayList<>(list.size());
+            for (Object g : list) out.add(GPU.read(g));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("reading gpu_info", new SQLException(e.getMessage(), e));
+        }
     }
 
     private static void setD(PreparedStatement ps, int i, Double v) throws SQLException { if (v == null) ps.setNull(i, Types.REAL); else ps.setDouble(i, v); }

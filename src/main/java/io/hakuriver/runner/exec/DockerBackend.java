@@ -1,7 +1,6 @@
 package io.hakuriver.runner.exec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hakuriver.api.WireJson;
 import io.hakuriver.config.HakuConfig;
 import io.hakuriver.docker.DockerApiException;
 import io.hakuriver.docker.DockerEngine;
@@ -11,6 +10,7 @@ import io.hakuriver.docker.ImageSync;
 import io.hakuriver.docker.LogDemux;
 import io.hakuriver.docker.MountPolicy;
 import io.hakuriver.docker.TarballStore;
+import io.hakuriver.util.JsonTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,7 @@ public class DockerBackend implements ExecutionBackend {
         String env = EnvironmentNames.fromImage(spec.dockerImage());
         if (env == null) throw new IllegalArgumentException("Docker tasks run environment images named hakuriver/<env>:base, not '" + spec.dockerImage() + "'.");
         List<MountPolicy.Mount> mounts = MountPolicy.validateOnNode(spec.mounts(), config.docker());
-        ObjectNode body = TaskContainerSpec.build(spec, mounts, config.runnerName());
+        Map<String, Object> body = TaskContainerSpec.build(spec, mounts, config.runnerName());
         String name = TaskContainerSpec.containerName(spec.taskId());
         CompletableFuture<TaskOutcome> done = new CompletableFuture<>();
         RunningTask task = new RunningTask(spec.taskId(), name(), name, done);
@@ -143,13 +143,13 @@ public class DockerBackend implements ExecutionBackend {
     }
 
     /** Creates the container; false when the image does not exist. */
-    private boolean create(String name, ObjectNode body) throws IOException {
+    private boolean create(String name, Map<String, Object> body) throws IOException {
         String path = "/containers/create?name=" + DockerEngine.q(name);
         DockerEngine.Response r = engine.call("POST", path, body, CONTROL_TIMEOUT);
         if (r.status() == 409) {
             // A leftover of an earlier attempt (e.g. a Runner crash before cleanup): replace it unless it runs.
-            JsonNode st = inspectState(name);
-            if (st != null && st.path("Running").asBoolean())
+            Object st = inspectState(name);
+            if (JsonTree.isTrue(JsonTree.at(st, "Running")))
                 throw new IOException("A container named " + name + " is already running on this node.");
             remove(name);
             r = engine.call("POST", path, body, CONTROL_TIMEOUT);
@@ -166,7 +166,7 @@ public class DockerBackend implements ExecutionBackend {
      */
     private DockerEngine.Stream attach(String name) throws IOException {
         try {
-            return engine.hijack("/containers/" + name + "/attach?stream=1&stdout=1&stderr=1", io.hakuriver.util.Json.MAPPER.createObjectNode());
+            return engine.hijack("/containers/" + name + "/attach?stream=1&stdout=1&stderr=1", Map.of());
         } catch (DockerUnavailableException e) {
             throw e;
         } catch (IOException e) {
@@ -181,16 +181,16 @@ public class DockerBackend implements ExecutionBackend {
             else copyLogs(name, stdout, stderr);
             int code = waitForExit(name);
             // Only a failed task needs the state (OOM flag, engine error); a clean exit 0 is success either way.
-            JsonNode state = code == 0 ? null : inspectState(name);
-            boolean oom = state != null && state.path("OOMKilled").asBoolean(false);
+            Object state = code == 0 ? null : inspectState(name);
+            boolean oom = JsonTree.isTrue(JsonTree.at(state, "OOMKilled"));
             // the engine sets OOMKilled from the kernel's OOM event, which can arrive after the exit (seen with
             // Docker 20.10 on cgroup v2): a SIGKILLed container with a memory limit is asked again, briefly
             for (int i = 0; i < 5 && !oom && code == 137 && memoryBytes != null && memoryBytes > 0; i++) {
                 Thread.sleep(100);
                 state = inspectState(name);
-                oom = state != null && state.path("OOMKilled").asBoolean(false);
+                oom = JsonTree.isTrue(JsonTree.at(state, "OOMKilled"));
             }
-            String error = state == null ? "" : state.path("Error").asText("");
+            String error = JsonTree.text(JsonTree.at(state, "Error"), "");
             if (oom) {
                 done.complete(TaskOutcome.oom(code, "Killed by the out-of-memory killer: the container exceeded its memory limit"
                         + (memoryBytes != null && memoryBytes > 0 ? " of " + memoryBytes + " bytes" : "") + "."));
@@ -239,7 +239,7 @@ public class DockerBackend implements ExecutionBackend {
         for (int attempt = 0; attempt < 30; attempt++) {
             try (DockerEngine.Stream s = engine.open("POST", "/containers/" + name + "/wait", null, "application/json", Map.of(), null)) {
                 String text = new String(s.body().readAllBytes(), StandardCharsets.UTF_8);
-                if (s.status() == 200) return io.hakuriver.util.Json.tree(text).path("StatusCode").asInt(-1);
+                if (s.status() == 200) return (int) JsonTree.whole(JsonTree.at(WireJson.parse(text), "StatusCode"), -1);
                 throw DockerApiException.from(s.status(), text, "wait " + name);
             } catch (DockerUnavailableException e) {
                 last = e;
@@ -249,11 +249,12 @@ public class DockerBackend implements ExecutionBackend {
         throw last;
     }
 
-    private JsonNode inspectState(String name) throws IOException {
+    /** The container's State object; null when there is no such container. */
+    private Object inspectState(String name) throws IOException {
         DockerEngine.Response r = engine.call("GET", "/containers/" + name + "/json", null, CONTROL_TIMEOUT);
         if (r.status() == 404) return null;
         if (!r.ok()) throw DockerApiException.from(r.status(), r.text(), "inspect " + name);
-        return r.json().path("State");
+        return JsonTree.at(r.value(), "State");
     }
 
     private void remove(String name) {
@@ -265,9 +266,9 @@ public class DockerBackend implements ExecutionBackend {
         String name = task.handle();
         DockerEngine.Response r = engine.call("POST", "/containers/" + name + "/kill?signal=KILL", null, CONTROL_TIMEOUT);
         if (r.ok() || r.status() == 404) return;
-        JsonNode st = inspectState(name);
-        if (st == null || !st.path("Running").asBoolean()) return; // already finished: kill is idempotent
-        if (st.path("Paused").asBoolean()) { // older engines refuse to kill a frozen container
+        Object st = inspectState(name);
+        if (!JsonTree.isTrue(JsonTree.at(st, "Running"))) return; // already finished: kill is idempotent
+        if (JsonTree.isTrue(JsonTree.at(st, "Paused"))) { // older engines refuse to kill a frozen container
             engine.expect("POST", "/containers/" + name + "/unpause", null, CONTROL_TIMEOUT, 409);
             engine.expect("POST", "/containers/" + name + "/kill?signal=KILL", null, CONTROL_TIMEOUT, 404, 409);
             return;
@@ -289,16 +290,16 @@ public class DockerBackend implements ExecutionBackend {
         DockerEngine.Response r = engine.call("GET", "/containers/" + name + "/json", null, CONTROL_TIMEOUT);
         if (r.status() == 404) return Optional.empty();
         if (!r.ok()) throw DockerApiException.from(r.status(), r.text(), "inspect " + name);
-        JsonNode c = r.json();
-        JsonNode labels = c.path("Config").path("Labels");
-        if (!Long.toString(taskId).equals(labels.path(TaskContainerSpec.LABEL_TASK_ID).asText())) return Optional.empty();
-        Path out = Path.of(labels.path(TaskContainerSpec.LABEL_STDOUT).asText(config.taskOutputsDir().resolve(taskId + ".out").toString()));
-        Path err = Path.of(labels.path(TaskContainerSpec.LABEL_STDERR).asText(config.taskErrorsDir().resolve(taskId + ".err").toString()));
-        long mem = c.path("HostConfig").path("Memory").asLong(0);
+        Object c = r.value();
+        Object labels = JsonTree.at(c, "Config", "Labels");
+        if (!Long.toString(taskId).equals(JsonTree.text(JsonTree.at(labels, TaskContainerSpec.LABEL_TASK_ID), ""))) return Optional.empty();
+        Path out = Path.of(JsonTree.text(JsonTree.at(labels, TaskContainerSpec.LABEL_STDOUT), config.taskOutputsDir().resolve(taskId + ".out").toString()));
+        Path err = Path.of(JsonTree.text(JsonTree.at(labels, TaskContainerSpec.LABEL_STDERR), config.taskErrorsDir().resolve(taskId + ".err").toString()));
+        long mem = JsonTree.whole(JsonTree.at(c, "HostConfig", "Memory"), 0);
         CompletableFuture<TaskOutcome> done = new CompletableFuture<>();
         // The whole log is kept by the engine until removal, so the files are rewritten complete.
         monitors.execute(() -> monitor(name, null, out, err, mem, done));
-        LOG.info("Re-attached to container {} ({})", name, c.path("State").path("Status").asText());
+        LOG.info("Re-attached to container {} ({})", name, JsonTree.text(JsonTree.at(c, "State", "Status"), ""));
         return Optional.of(new RunningTask(taskId, name(), name, done));
     }
 
@@ -310,11 +311,11 @@ public class DockerBackend implements ExecutionBackend {
 
     @Override public Map<Long, String> discover(String runnerName) throws Exception {
         String filters = "{\"label\":[\"" + TaskContainerSpec.LABEL_NODE + "=" + runnerName.replace("\"", "") + "\"]}";
-        JsonNode list = engine.expect("GET", "/containers/json?all=1&filters=" + DockerEngine.q(filters), null, CONTROL_TIMEOUT);
+        Object list = engine.expectValue("GET", "/containers/json?all=1&filters=" + DockerEngine.q(filters), null, CONTROL_TIMEOUT);
         Map<Long, String> found = new LinkedHashMap<>();
-        for (JsonNode c : list) {
-            String id = c.path("Labels").path(TaskContainerSpec.LABEL_TASK_ID).asText("");
-            String name = c.path("Names").path(0).asText("").replaceFirst("^/", "");
+        for (Object c : list instanceof List<?> l ? l : List.of()) {
+            String id = JsonTree.text(JsonTree.at(c, "Labels", TaskContainerSpec.LABEL_TASK_ID), "");
+            String name = JsonTree.text(JsonTree.at(c, "Names", 0), "").replaceFirst("^/", "");
             try { found.put(Long.parseLong(id), name); } catch (NumberFormatException ignored) { /* not one of ours */ }
         }
         return found;

@@ -1,10 +1,7 @@
 package io.hakuriver.runner.exec;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hakuriver.docker.ContainerCommand;
 import io.hakuriver.docker.MountPolicy;
-import io.hakuriver.util.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,34 +45,48 @@ public final class TaskContainerSpec {
         return env;
     }
 
-    /** The create body. {@code mounts} are the task's validated extra mounts (already resolved on this node). */
-    public static ObjectNode build(TaskSpec spec, List<MountPolicy.Mount> mounts, String runnerName) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+    /**
+     * The create body, as plain maps and lists (written by {@code WireJson}: a Runner keeps databind out of its
+     * memory). {@code mounts} are the task's validated extra mounts (already resolved on this node).
+     */
+    public static Map<String, Object> build(TaskSpec spec, List<MountPolicy.Mount> mounts, String runnerName) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("Image", spec.dockerImage());
-        ArrayNode cmd = body.putArray("Cmd");
-        ContainerCommand.argv(spec.command(), spec.arguments()).forEach(cmd::add);
-        ArrayNode env = body.putArray("Env");
+        body.put("Cmd", List.copyOf(ContainerCommand.argv(spec.command(), spec.arguments())));
+        List<String> env = new ArrayList<>();
         environment(spec).forEach((k, v) -> env.add(k + "=" + v));
+        body.put("Env", env);
         body.put("WorkingDir", "/shared");
-        body.put("AttachStdin", false).put("AttachStdout", false).put("AttachStderr", false).put("Tty", false).put("OpenStdin", false);
-        ObjectNode labels = body.putObject("Labels");
+        body.put("AttachStdin", false);
+        body.put("AttachStdout", false);
+        body.put("AttachStderr", false);
+        body.put("Tty", false);
+        body.put("OpenStdin", false);
+        Map<String, Object> labels = new LinkedHashMap<>();
         labels.put(LABEL_TASK_ID, Long.toString(spec.taskId()));
         labels.put(LABEL_NODE, runnerName);
         if (spec.stdoutFile() != null) labels.put(LABEL_STDOUT, spec.stdoutFile().toString());
         if (spec.stderrFile() != null) labels.put(LABEL_STDERR, spec.stderrFile().toString());
+        body.put("Labels", labels);
 
-        ObjectNode host = body.putObject("HostConfig");
+        Map<String, Object> host = new LinkedHashMap<>();
+        body.put("HostConfig", host);
         host.put("NetworkMode", "host");
         if (spec.privileged()) host.put("Privileged", true);
-        else host.putArray("CapAdd").add("SYS_NICE"); // numactl inside the container, as the original allowed
-        ArrayNode ms = host.putArray("Mounts");
+        else host.put("CapAdd", List.of("SYS_NICE")); // numactl inside the container, as the original allowed
         List<MountPolicy.Mount> all = new ArrayList<>(mounts);
         all.add(new MountPolicy.Mount(spec.sharedDir().resolve("shared_data"), java.nio.file.Path.of("/shared"), false));
         all.add(new MountPolicy.Mount(spec.localTempDir(), java.nio.file.Path.of("/local_temp"), false));
+        List<Map<String, Object>> ms = new ArrayList<>();
         for (MountPolicy.Mount m : all) {
-            ms.addObject().put("Type", "bind").put("Source", m.hostPath().toString())
-                    .put("Target", m.containerPath().toString()).put("ReadOnly", m.readOnly());
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("Type", "bind");
+            one.put("Source", m.hostPath().toString());
+            one.put("Target", m.containerPath().toString());
+            one.put("ReadOnly", m.readOnly());
+            ms.add(one);
         }
+        host.put("Mounts", ms);
         if (spec.cores() > 0) host.put("NanoCpus", spec.cores() * 1_000_000_000L);
         if (spec.hasMemoryLimit()) {
             host.put("Memory", spec.memoryBytes());
@@ -83,13 +94,15 @@ public final class TaskContainerSpec {
         }
         if (!spec.gpus().isEmpty()) {
             // what `docker run --gpus '"device=<ids>"'` sends; the NVIDIA container runtime hook acts on it
-            ObjectNode req = host.putArray("DeviceRequests").addObject();
+            Map<String, Object> req = new LinkedHashMap<>();
             req.put("Driver", NVIDIA_DRIVER);
             req.put("Count", 0);
-            ArrayNode ids = req.putArray("DeviceIDs");
+            List<String> ids = new ArrayList<>();
             spec.gpus().forEach(g -> ids.add(g.visibleId()));
-            req.putArray("Capabilities").addArray().add("gpu");
-            req.putObject("Options");
+            req.put("DeviceIDs", ids);
+            req.put("Capabilities", List.of(List.of("gpu")));
+            req.put("Options", Map.of());
+            host.put("DeviceRequests", List.of(req));
         }
         if (spec.numaNode() != null) {
             host.put("CpusetMems", spec.numaNode().toString());

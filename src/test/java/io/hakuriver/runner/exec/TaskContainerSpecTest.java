@@ -2,6 +2,7 @@ package io.hakuriver.runner.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hakuriver.docker.MountPolicy;
+import io.hakuriver.util.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -14,6 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TaskContainerSpecTest {
+    /** The create body as the engine receives it, read back as a tree to inspect. */
+    private static JsonNode body(TaskSpec spec, List<MountPolicy.Mount> mounts, String node) {
+        return Json.tree(io.hakuriver.api.WireJson.write(TaskContainerSpec.build(spec, mounts, node)));
+    }
+
     static TaskSpec spec(Map<String, String> env, int cores, Long mem, Integer numa, List<Integer> numaCores, boolean privileged) {
         return new TaskSpec(42L, "echo", List.of("hi"), env, cores, mem, numa, numaCores, "hakuriver/e:base", privileged, List.of(),
                 Path.of("/s/task_outputs/42.out"), Path.of("/s/task_errors/42.err"), Path.of("/s/shared_data"), Path.of("/s"), Path.of("/t"));
@@ -28,7 +34,7 @@ class TaskContainerSpecTest {
         TaskSpec s = spec(env, 0, null, null, List.of(), false);
         TaskSpec withGpus = new TaskSpec(s.taskId(), s.command(), s.arguments(), s.env(), 0, null, null, List.of(), s.dockerImage(), false,
                 List.of(), s.stdoutFile(), s.stderrFile(), s.workDir(), s.sharedDir(), s.localTempDir(), gpus);
-        JsonNode b = TaskContainerSpec.build(withGpus, List.of(), "node1");
+        JsonNode b = body(withGpus, List.of(), "node1");
         JsonNode req = b.path("HostConfig").path("DeviceRequests");
         assertThat(req.size()).isEqualTo(1);
         assertThat(req.get(0).path("Driver").asText()).isEqualTo("nvidia");
@@ -39,7 +45,7 @@ class TaskContainerSpecTest {
         b.path("Env").forEach(n -> e.add(n.asText()));
         assertThat(e).contains("NVIDIA_VISIBLE_DEVICES=GPU-bbbb,3", "HAKURIVER_GPUS=1,3").noneMatch(v -> v.startsWith("CUDA_VISIBLE_DEVICES="));
         // without GPUs there is no device request at all
-        assertThat(TaskContainerSpec.build(s, List.of(), "node1").path("HostConfig").has("DeviceRequests")).isFalse();
+        assertThat(body(s, List.of(), "node1").path("HostConfig").has("DeviceRequests")).isFalse();
     }
 
     @Test
@@ -47,7 +53,7 @@ class TaskContainerSpecTest {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("A", "1 2");
         env.put("HAKURIVER_SHARED_DIR", "/node/path"); // the node's path must not leak into the container
-        JsonNode b = TaskContainerSpec.build(spec(env, 2, 100_000_000L, 0, List.of(0, 1), false),
+        JsonNode b = body(spec(env, 2, 100_000_000L, 0, List.of(0, 1), false),
                 List.of(new MountPolicy.Mount(Path.of("/data"), Path.of("/data"), true)), "node1");
         assertThat(b.path("Image").asText()).isEqualTo("hakuriver/e:base");
         assertThat(b.path("Cmd").toString()).isEqualTo("[\"echo\",\"hi\"]");
@@ -74,7 +80,7 @@ class TaskContainerSpecTest {
 
     @Test
     void noLimitsWithoutRequestsAndPrivilegedOnlyWhenAsked() {
-        JsonNode b = TaskContainerSpec.build(spec(Map.of(), 0, null, null, List.of(), true), List.of(), "n");
+        JsonNode b = body(spec(Map.of(), 0, null, null, List.of(), true), List.of(), "n");
         JsonNode h = b.path("HostConfig");
         assertThat(h.has("NanoCpus")).isFalse();
         assertThat(h.has("Memory")).isFalse();
@@ -85,7 +91,7 @@ class TaskContainerSpecTest {
 
     @Test
     void rejectsBadVariableNames() {
-        assertThatThrownBy(() -> TaskContainerSpec.build(spec(Map.of("A=B", "x"), 0, null, null, List.of(), false), List.of(), "n"))
+        assertThatThrownBy(() -> body(spec(Map.of("A=B", "x"), 0, null, null, List.of(), false), List.of(), "n"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
