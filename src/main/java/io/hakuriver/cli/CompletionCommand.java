@@ -34,7 +34,7 @@ public class CompletionCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        CommandLine root = Main.commandLine();
+        CommandLine root = RootCommand.commandLine();
         StringBuilder out = new StringBuilder(AutoComplete.bash("hakuriver", root));
         for (var e : launchers().entrySet()) {
             CommandLine sub = root.getSubcommands().get(e.getValue());

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +39,20 @@ import java.util.concurrent.TimeUnit;
  * docker-java: it adds a dozen jars and its own HTTP stack for the ~15 endpoints used here.
  */
 public final class DockerEngine {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "docker-api-timeouts");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+    /** Aborts calls that overrun; its thread ends after a quiet minute (a Runner without Docker tasks pings once). */
+    private static ScheduledExecutorService watchdog() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "docker-api-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setKeepAliveTime(60, TimeUnit.SECONDS);
+        e.allowCoreThreadTimeOut(true);
+        e.setRemoveOnCancelPolicy(true); // a call that ended in time takes its watchdog entry with it
+        return e;
+    }
 
     private final String endpoint;
     private final SocketAddress address;

@@ -1,7 +1,6 @@
 package io.hakuriver.systemd;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -9,6 +8,9 @@ import ch.qos.logback.core.LayoutBase;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -19,9 +21,6 @@ import java.util.Map;
  * {@code HH:mm:ss LEVEL logger - message} format.
  */
 public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
-    static final String TERMINAL_PATTERN = "%d{HH:mm:ss} %-5level %logger{0} - %msg%n%ex";
-
-    private final PatternLayout terminal = new PatternLayout();
     private boolean journal;
     /** Set in an operator's logback configuration file to force a mode ("journal" / "terminal"); default "auto". */
     private String mode = "auto";
@@ -35,9 +34,6 @@ public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
             case "terminal" -> false;
             default -> stdoutIsJournal(System.getenv(), Path.of("/proc/self/fd/2")); // logs go to stderr
         };
-        terminal.setContext(getContext());
-        terminal.setPattern(TERMINAL_PATTERN);
-        terminal.start();
         super.start();
     }
 
@@ -70,7 +66,7 @@ public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
 
     @Override
     public String doLayout(ILoggingEvent event) {
-        if (!journal) return terminal.doLayout(event);
+        if (!journal) return terminal(event);
         String prefix = "<" + syslogPriority(event.getLevel()) + ">";
         StringBuilder sb = new StringBuilder(128);
         appendLines(sb, prefix, event.getLoggerName().substring(event.getLoggerName().lastIndexOf('.') + 1)
@@ -80,6 +76,29 @@ public class JournaldAwareLayout extends LayoutBase<ILoggingEvent> {
         if (tp != null) appendLines(sb, prefix, ThrowableProxyUtil.asString(tp));
         return sb.toString();
     }
+
+    /**
+     * What logback's pattern {@code %d{HH:mm:ss} %-5level %logger{0} - %msg%n%ex} prints, written out by hand: a
+     * PatternLayout loads ~150 classes (its parser and a converter per keyword), 1-2 MiB of a daemon that logs little.
+     */
+    static String terminal(ILoggingEvent event) {
+        StringBuilder sb = new StringBuilder(96);
+        LocalTime t = LocalTime.ofInstant(Instant.ofEpochMilli(event.getTimeStamp()), ZoneId.systemDefault());
+        two(sb, t.getHour()).append(':');
+        two(sb, t.getMinute()).append(':');
+        two(sb, t.getSecond()).append(' ');
+        String level = event.getLevel().toString();
+        sb.append(level);
+        for (int i = level.length(); i < 5; i++) sb.append(' ');
+        String logger = event.getLoggerName();
+        sb.append(' ').append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(" - ").append(event.getFormattedMessage())
+                .append(System.lineSeparator());
+        IThrowableProxy tp = event.getThrowableProxy();
+        if (tp != null) sb.append(ThrowableProxyUtil.asString(tp)); // ends with its own line separator
+        return sb.toString();
+    }
+
+    private static StringBuilder two(StringBuilder sb, int v) { return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10)); }
 
     private static void appendLines(StringBuilder sb, String prefix, String text) {
         for (String line : text.split("\r?\n", -1)) {

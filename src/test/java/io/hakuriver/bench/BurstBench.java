@@ -32,6 +32,8 @@ final class BurstBench {
             HostClient c = cluster.client();
             JsonNode node = c.get("/nodes").get(0);
             int cores = node.path("total_cores").asInt();
+            long runner = cluster.runnerPid("bench-1");
+            out.line("  runner at start: %s", ProcStats.memory(runner));
             burst(c, 200, 0); // warm-up: JIT, SQLite, connections
             for (String v : variants) {
                 int reqCores = Integer.parseInt(v);
@@ -48,8 +50,13 @@ final class BurstBench {
                         reqCores, parallel, rate, seconds, parallel, floor, rate / floor);
                 out.line("      CPU per task: Host %.2f ms, Runner %.2f ms; for scale, creating the task's two log files here costs %.2f ms",
                         cpuHost / (double) tasks, cpuRunner / (double) tasks, 2 * fileMs);
+                out.line("      runner after it: %s", ProcStats.memory(runner));
                 out.target("(d) " + reqCores + "-core burst", String.format("%.0f tasks/s", rate), "≥ 500 tasks/s", rate >= TARGET_TASKS_PER_S);
             }
+            // VmHWM: the Runner's peak resident memory over its whole life, every burst above included (issue 9's footprint)
+            double peak = ProcStats.memory(runner).hwmKb() / 1024.0;
+            out.line("  runner threads after the bursts: %s", ProcStats.threadGroups(runner));
+            out.target("(d) Runner peak RSS over the bursts", String.format("%.1f MiB", peak), "<= 64 MiB", peak <= FootprintBench.RUNNER_TARGET_MIB);
         }
     }
 

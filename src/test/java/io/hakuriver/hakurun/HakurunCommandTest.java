@@ -1,6 +1,6 @@
 package io.hakuriver.hakurun;
 
-import io.hakuriver.cli.Main;
+import io.hakuriver.cli.RootCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class HakurunCommandTest {
     @AfterEach void restoreStdout() { System.setOut(realOut); }
 
     private int hakurun(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = RootCommand.commandLine();
         cl.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 1];
         all[0] = "hakurun";

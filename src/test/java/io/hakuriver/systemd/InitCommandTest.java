@@ -1,6 +1,6 @@
 package io.hakuriver.systemd;
 
-import io.hakuriver.cli.Main;
+import io.hakuriver.cli.RootCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class InitCommandTest {
     @AfterEach void restore() { System.setOut(oldOut); System.setErr(oldErr); }
 
     int run(String... args) {
-        var cl = Main.commandLine();
+        var cl = RootCommand.commandLine();
         cl.setOut(new java.io.PrintWriter(System.out, true));
         cl.setErr(new java.io.PrintWriter(System.err, true));
         return cl.execute(args);

@@ -50,6 +50,15 @@ class JournaldAwareLayoutTest {
     void terminalFormatIsReadable() {
         String out = layout("terminal").doLayout(event(Level.INFO, "serving on 8001", null));
         assertThat(out).matches("\\d\\d:\\d\\d:\\d\\d INFO  RunnerDaemon - serving on 8001\\R");
+        // what logback's own pattern makes of the same events, stack trace included
+        ch.qos.logback.classic.PatternLayout pattern = new ch.qos.logback.classic.PatternLayout();
+        pattern.setContext(ctx);
+        pattern.setPattern("%d{HH:mm:ss} %-5level %logger{0} - %msg%n%ex");
+        pattern.start();
+        for (LoggingEvent e : java.util.List.of(event(Level.INFO, "serving on 8001", null), event(Level.ERROR, "x", null),
+                event(Level.WARN, "first\nsecond", new IllegalStateException("boom", new RuntimeException("cause"))))) {
+            assertThat(layout("terminal").doLayout(e)).isEqualTo(pattern.doLayout(e));
+        }
     }
 
     @Test
