@@ -46,7 +46,7 @@ public final class JvmOptions {
         return out;
     }
 
-    /** Environment the launcher exports (upper-case keys), e.g. MALLOC_ARENA_MAX=2. */
+    /** Environment the launcher exports (upper-case keys), e.g. MALLOC_ARENA_MAX=1. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         values.forEach((k, v) -> { if (k.equals(k.toUpperCase()) && !v.isEmpty()) env.put(k, v); });

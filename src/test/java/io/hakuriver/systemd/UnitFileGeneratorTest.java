@@ -42,7 +42,7 @@ class UnitFileGeneratorTest {
                 SuccessExitStatus=143
                 RestartPreventExitStatus=2
                 Environment="PATH=/usr/local/bin:/usr/bin:/bin"
-                Environment="MALLOC_ARENA_MAX=2"
+                Environment="MALLOC_ARENA_MAX=1"
 
                 [Install]
                 WantedBy=multi-user.target

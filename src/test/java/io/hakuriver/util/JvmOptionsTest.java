@@ -21,7 +21,7 @@ class JvmOptionsTest {
         JvmOptions o = JvmOptions.load();
         assertThat(o.daemonFlags("host")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx96m", "-XX:+UseSerialGC").doesNotContain("-Xmx64m");
         assertThat(o.daemonFlags("runner")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx64m");
-        assertThat(o.environment()).containsEntry("MALLOC_ARENA_MAX", "2");
+        assertThat(o.environment()).containsEntry("MALLOC_ARENA_MAX", "1");
     }
 
     @Test void parsingTakesTheFirstValueAndSkipsComments() {
