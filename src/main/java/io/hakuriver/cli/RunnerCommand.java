@@ -30,6 +30,7 @@ public class RunnerCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
 
     @Override public Integer call() throws Exception {
+        io.hakuriver.runner.exec.LaunchMechanism.choose(); // before anything starts a process
         HakuConfig cfg = config.load();
         StopSignals signals = StopSignals.install();
         System.out.println("Starting HakuRiver Runner agent on " + cfg.network().runnerBindIp() + ":" + cfg.network().runnerPort() + "...");

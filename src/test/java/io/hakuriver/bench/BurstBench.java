@@ -41,15 +41,21 @@ final class BurstBench {
                 int parallel = reqCores == 0 ? Math.max(8, 4 * cores) : Math.max(1, cores / reqCores);
                 double floor = spawnFloor(tasks, parallel);
                 long cpuHost0 = ProcStats.cpuMillis(cluster.hostPid()), cpuRunner0 = ProcStats.cpuMillis(cluster.runnerPid("bench-1"));
+                long machine0 = ProcStats.machineBusyMillis();
                 double seconds = burst(c, tasks, reqCores);
                 long cpuHost = ProcStats.cpuMillis(cluster.hostPid()) - cpuHost0;
                 long cpuRunner = ProcStats.cpuMillis(cluster.runnerPid("bench-1")) - cpuRunner0;
+                long machine = ProcStats.machineBusyMillis() - machine0;
                 double fileMs = fileCreation(cluster.sharedDir(), 2 * tasks); // after the burst: it deletes what it made
                 double rate = tasks / seconds;
                 out.line("  %d-core tasks (at most %d at once): %.0f tasks/s (%.2f s); spawn floor xargs -P%d: %.0f spawns/s; ratio %.2f",
                         reqCores, parallel, rate, seconds, parallel, floor, rate / floor);
                 out.line("      CPU per task: Host %.2f ms, Runner %.2f ms; for scale, creating the task's two log files here costs %.2f ms",
                         cpuHost / (double) tasks, cpuRunner / (double) tasks, 2 * fileMs);
+                out.line("      the whole machine: %.2f ms of CPU per task (%.0f %% of its %d cores busy), of which the daemons' %.2f ms;"
+                        + " the rest is the tasks, their spawn chain (jspawnhelper, setsid, sh wrapper), the kernel and this bench",
+                        machine / (double) tasks, 100.0 * machine / (seconds * 1000 * Runtime.getRuntime().availableProcessors()),
+                        Runtime.getRuntime().availableProcessors(), (cpuHost + cpuRunner) / (double) tasks);
                 out.line("      runner after it: %s", ProcStats.memory(runner));
                 out.target("(d) " + reqCores + "-core burst", String.format("%.0f tasks/s", rate), "≥ 500 tasks/s", rate >= TARGET_TASKS_PER_S);
             }

@@ -50,6 +50,17 @@ final class ProcStats {
         return ticks * 1000L / 100L; // USER_HZ is 100 on every Linux we run on
     }
 
+    /**
+     * CPU time the whole machine spent busy (user, nice, system, irq, softirq of every CPU, from /proc/stat), in ms:
+     * across a burst it covers what the daemons' own counters miss — the tasks, their spawn helpers, the kernel.
+     */
+    static long machineBusyMillis() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long ticks = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7}) ticks += Long.parseLong(f[i]);
+        return ticks * 1000L / 100L;
+    }
+
     /** The process's command line, arguments separated by spaces. */
     static String cmdline(long pid) {
         try {
