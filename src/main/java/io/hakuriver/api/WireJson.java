@@ -3,6 +3,7 @@ package io.hakuriver.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -40,10 +41,10 @@ public final class WireJson {
 
     private WireJson() {}
 
-    /** One JSON document; {@link #ABSENT} when it holds no value at all. Text after the value is not read. */
+    /** One JSON document; {@link #ABSENT} when it holds no value at all; anything after the value is malformed. */
     public static Object parse(byte[] json) throws JsonProcessingException {
         try (JsonParser p = FACTORY.createParser(json)) {
-            return p.nextToken() == null ? ABSENT : JsonTree.value(p);
+            return document(p);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
@@ -53,12 +54,19 @@ public final class WireJson {
 
     public static Object parse(String json) throws JsonProcessingException {
         try (JsonParser p = FACTORY.createParser(json)) {
-            return p.nextToken() == null ? ABSENT : JsonTree.value(p);
+            return document(p);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Object document(JsonParser p) throws IOException {
+        if (p.nextToken() == null) return ABSENT;
+        Object v = JsonTree.value(p);
+        if (p.nextToken() != null) throw new JsonParseException(p, "Unexpected content after the JSON value");
+        return v;
     }
 
     public static byte[] bytes(Object value) {

@@ -333,6 +333,16 @@ class WireRecordsTest {
         assertThat(WireReader.tree(bytes("{\"updates\": []}")).get("updates")).isEqualTo(List.of());
     }
 
+    @Test void hostileShapesAreRefusedInWordsNotByAStackOverflow() {
+        String deep = "{\"task_id\": 1, \"command\": \"c\", \"env_vars\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        InvalidBody nested = invalidRun(deep);
+        assertThat(nested.problems().get(0).type()).isIn("json_invalid", "dict_type");
+        InvalidBody longNumber = invalidRun("{\"task_id\": " + "9".repeat(5_000) + ", \"command\": \"c\"}");
+        assertThat(longNumber.problems().get(0).type()).isIn("json_invalid", "int_range");
+        assertThat(invalidRun("{\"task_id\": 1, \"command\": \"c\"} trailing").detail()).as("a value, then text")
+                .startsWith("Malformed JSON: ");
+    }
+
     @Test void recordsBuiltInCodeAreCheckedToo() {
         assertThatThrownBy(() -> new RunRequest(0, "true", null, null, 0, null, null, null, null, "", false, null, null))
                 .isInstanceOf(InvalidBody.class).hasMessageContaining("task_id");
