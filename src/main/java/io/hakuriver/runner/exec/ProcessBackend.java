@@ -19,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a task as a plain child process in its own session (setsid), so that kill/pause/resume reach the whole
- * process tree through its process group. The task's argv is passed to a constant wrapper script as positional
- * parameters — never interpolated into a shell string — and the wrapper records the exit status in the Runner's
- * {@link ExitLog}, so a restarted Runner can still learn how a task it re-attached to ended.
+ * Runs a task as a plain child process in its own session, so that kill/pause/resume reach the whole process tree
+ * through its process group, and records its exit status in the Runner's {@link ExitLog}, so a restarted Runner can
+ * still learn how a task it re-attached to ended. Both are done by the jar's static {@link SpawnHelper} (one exec)
+ * or, where it cannot run, by {@code setsid} and a constant wrapper script, the task's argv passed as positional
+ * parameters — never interpolated into a shell string.
  */
 public final class ProcessBackend implements ExecutionBackend {
     private static final Logger log = LoggerFactory.getLogger(ProcessBackend.class);
@@ -35,13 +36,23 @@ public final class ProcessBackend implements ExecutionBackend {
     private final ExitLog exits;
     private final boolean hasSetsid = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
-    public ProcessBackend(HakuConfig config) {
+    /** The static spawn helper when it runs here ({@link SpawnHelper}); null: the setsid + sh wrapper chain. */
+    private final Path helper;
+
+    public ProcessBackend(HakuConfig config) { this(config, true); }
+
+    /** @param useHelper false keeps the setsid + sh chain (tests of the fallback) */
+    ProcessBackend(HakuConfig config, boolean useHelper) {
         this.config = config;
         Path exitDir = config.runnerStateDir().resolve("exit");
         // traversable, not listable: a runner_user task appends to its exit log here and reads nothing else
         PrivatePaths.directory(exitDir, "rwx--x--x");
         this.exits = new ExitLog(exitDir);
+        this.helper = useHelper ? SpawnHelper.install(config.runnerStateDir()).orElse(null) : null;
     }
+
+    /** Whether tasks start through the spawn helper (one exec) rather than setsid and sh. */
+    boolean usesHelper() { return helper != null; }
 
     @Override public String name() { return "process"; }
 
@@ -66,14 +77,20 @@ public final class ProcessBackend implements ExecutionBackend {
         Optional<String> program = ProgramLookup.resolve(spec.command(), taskPath, spec.workDir());
         if (program.isEmpty()) return ProgramLookup.notFound(spec, name(), taskPath);
 
-        List<String> argv = new ArrayList<>();
-        if (hasSetsid) argv.add("setsid");
-        if (user != null) {
-            // numeric ids: the account's own primary group (a user name is not a group name, e.g. nobody/nogroup)
-            argv.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
-        }
         Path exitLog = exits.acquire(user == null ? null : new int[] {user.uid(), user.gid()}); // the wrapper appends as that user
-        argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitLog.toString(), String.valueOf(spec.taskId())));
+        // numeric ids: the account's own primary group (a user name is not a group name, e.g. nobody/nogroup)
+        List<String> setpriv = user == null ? List.of()
+                : List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--");
+        List<String> argv = new ArrayList<>();
+        if (helper != null) {
+            // the helper leads the session, records the status (as the Runner's user) and runs setpriv -> the task
+            argv.addAll(List.of(helper.toString(), exitLog.toString(), String.valueOf(spec.taskId())));
+            argv.addAll(setpriv);
+        } else {
+            if (hasSetsid) argv.add("setsid");
+            argv.addAll(setpriv);
+            argv.addAll(List.of("/bin/sh", "-c", WRAPPER, exitLog.toString(), String.valueOf(spec.taskId())));
+        }
         String numactl = config.paths().numactlPath().isBlank() ? "numactl" : config.paths().numactlPath();
         if (spec.numaNode() != null && onPath(numactl)) {
             // bind to the targeted NUMA zone like the systemd backend does (argv, inside the wrapper)
@@ -200,12 +217,14 @@ public final class ProcessBackend implements ExecutionBackend {
 
     /**
      * Where a found task's wrapper will record its status: the log named on its command line
-     * ({@code sh -c WRAPPER <log> <id> …}), or the one-task exit file of a Runner version before the shared log.
+     * ({@code hakuriver-spawn <log> <id> …} or {@code sh -c WRAPPER <log> <id> …}), or the one-task exit file of a
+     * Runner version before the shared log.
      */
     private Path exitFileOf(ProcScan.Marked m) {
         try {
             String[] argv = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(m.pid()), "cmdline")),
                     java.nio.charset.StandardCharsets.UTF_8).split("\0");
+            if (SpawnHelper.isHelper(argv) && ExitLog.isLog(Path.of(argv[1]))) return Path.of(argv[1]);
             for (int i = 0; i + 2 < argv.length; i++) {
                 if (argv[i].equals("-c") && argv[i + 1].equals(WRAPPER) && ExitLog.isLog(Path.of(argv[i + 2]))) return Path.of(argv[i + 2]);
             }
