@@ -53,7 +53,7 @@ final class BurstBench {
                 out.line("      CPU per task: Host %.2f ms, Runner %.2f ms; for scale, creating the task's two log files here costs %.2f ms",
                         cpuHost / (double) tasks, cpuRunner / (double) tasks, 2 * fileMs);
                 out.line("      the whole machine: %.2f ms of CPU per task (%.0f %% of its %d cores busy), of which the daemons' %.2f ms;"
-                        + " the rest is the tasks, their spawn chain (jspawnhelper, setsid, sh wrapper), the kernel and this bench",
+                        + " the rest is the tasks, their spawn chain (the spawn helper, or setsid and the sh wrapper), the kernel and this bench",
                         machine / (double) tasks, 100.0 * machine / (seconds * 1000 * Runtime.getRuntime().availableProcessors()),
                         Runtime.getRuntime().availableProcessors(), (cpuHost + cpuRunner) / (double) tasks);
                 out.line("      runner after it: %s", ProcStats.memory(runner));

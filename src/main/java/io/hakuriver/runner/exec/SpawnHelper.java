@@ -29,33 +29,51 @@ public final class SpawnHelper {
 
     private SpawnHelper() {}
 
-    /** The helper as an executable under {@code stateDir/bin}, checked to run; empty when the chain must be used. */
+    /**
+     * The helper as an executable under {@code stateDir/bin}, checked to run; empty when the chain must be used.
+     * Compared and copied in small chunks: the binary (~0.7 MiB) never sits whole in the Runner's heap.
+     */
     public static Optional<Path> install(Path stateDir) {
-        String resource = "/native/linux-" + arch() + "/" + NAME;
-        byte[] bytes;
-        try (InputStream in = SpawnHelper.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                log.info("No spawn helper for {} in this build: plain-process tasks start through setsid and sh", arch());
-                return Optional.empty();
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            return unusable("cannot read it from the jar", e);
+        if (!inBuild()) {
+            log.info("No spawn helper for {} in this build: plain-process tasks start through setsid and sh", arch());
+            return Optional.empty();
         }
         Path target = stateDir.resolve("bin").resolve(NAME);
         try {
             Files.createDirectories(target.getParent());
-            if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) write(target, bytes);
+            if (!Files.isRegularFile(target) || !sameAsInJar(target)) write(target);
         } catch (IOException | RuntimeException e) {
             return unusable("cannot write " + target, e);
         }
         return works(target) ? Optional.of(target) : unusable("it does not run from " + target + " (a noexec mount?)", null);
     }
 
-    private static void write(Path target, byte[] bytes) throws IOException {
+    private static String resource() { return "/native/linux-" + arch() + "/" + NAME; }
+
+    /** Whether this build holds a helper for this architecture (it has none when built without a C compiler). */
+    static boolean inBuild() { return SpawnHelper.class.getResource(resource()) != null; }
+
+    private static InputStream fromJar() throws IOException {
+        InputStream in = SpawnHelper.class.getResourceAsStream(resource());
+        if (in == null) throw new IOException("the jar has no " + resource());
+        return in;
+    }
+
+    private static boolean sameAsInJar(Path installed) throws IOException {
+        try (InputStream a = fromJar(); InputStream b = Files.newInputStream(installed)) {
+            byte[] x = new byte[8192], y = new byte[8192];
+            while (true) {
+                int n = a.readNBytes(x, 0, x.length), m = b.readNBytes(y, 0, y.length);
+                if (n != m || !Arrays.equals(x, 0, n, y, 0, m)) return false;
+                if (n < x.length) return true;
+            }
+        }
+    }
+
+    private static void write(Path target) throws IOException {
         Path tmp = target.resolveSibling(NAME + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.write(tmp, bytes);
+        try (InputStream in = fromJar()) { Files.copy(in, tmp); }
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         try { Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); }
         catch (AtomicMoveNotSupportedException e) { Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING); }

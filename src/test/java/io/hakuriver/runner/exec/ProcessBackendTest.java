@@ -33,6 +33,7 @@ class ProcessBackendTest {
     }
 
     private ProcessBackend backend(HakuConfig cfg, boolean helper) {
+        if (helper) SpawnHelperTest.requireInBuild();
         ProcessBackend b = new ProcessBackend(cfg, helper);
         assertThat(b.usesHelper()).as("the build puts the spawn helper into the classes (scripts/build-native.sh)").isEqualTo(helper);
         return b;
