@@ -1,5 +1,6 @@
 package io.hakuriver.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,12 +8,14 @@ import java.util.List;
  * PUT /heartbeat/{hostname}. paused_tasks is our addition (old hosts ignore it) so that paused tasks take part in
  * reconciliation. gpu_info (KohakuRiver's field) carries the GPUs' current memory and utilisation, gpu_error (ours)
  * why there are none; pending_updates (ours) is how many status updates the Runner has not delivered yet, shown by
- * the Host's /metrics. An original Runner sends none of these four. killed_tasks entries without a task_id are
+ * the Host's /metrics; starts_when_room (ours) repeats the registration's word, so a restarted Host learns it without
+ * a new registration. An original Runner sends none of these five. killed_tasks entries without a task_id are
  * skipped, as the original does.
  */
 public record HeartbeatRequest(List<Long> runningTasks, List<KilledTask> killedTasks, Double cpuPercent,
                                Double memoryPercent, Long memoryUsedBytes, Long memoryTotalBytes,
-                               List<Long> pausedTasks, List<GpuInfo> gpuInfo, String gpuError, Integer pendingUpdates) {
+                               List<Long> pausedTasks, List<GpuInfo> gpuInfo, String gpuError, Integer pendingUpdates,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Boolean startsWhenRoom) {
     public HeartbeatRequest {
         Problems p = new Problems();
         p.ids("running_tasks", runningTasks);
@@ -52,6 +55,16 @@ public record HeartbeatRequest(List<Long> runningTasks, List<KilledTask> killedT
                             List<GpuInfo> gpuInfo, String gpuError) {
         this(runningTasks, killedTasks, cpuPercent, memoryPercent, memoryUsedBytes, memoryTotalBytes, pausedTasks, gpuInfo, gpuError, null);
     }
+
+    /** Without the when_room word (read as: does not take such starts). */
+    public HeartbeatRequest(List<Long> runningTasks, List<KilledTask> killedTasks, Double cpuPercent,
+                            Double memoryPercent, Long memoryUsedBytes, Long memoryTotalBytes, List<Long> pausedTasks,
+                            List<GpuInfo> gpuInfo, String gpuError, Integer pendingUpdates) {
+        this(runningTasks, killedTasks, cpuPercent, memoryPercent, memoryUsedBytes, memoryTotalBytes, pausedTasks, gpuInfo, gpuError,
+                pendingUpdates, null);
+    }
+
+    public boolean takesStartsWhenRoom() { return Boolean.TRUE.equals(startsWhenRoom); }
 
     public List<Long> runningTasksOrEmpty() { return runningTasks == null ? List.of() : runningTasks; }
     public List<Long> pausedTasksOrEmpty() { return pausedTasks == null ? List.of() : pausedTasks; }

@@ -1,5 +1,6 @@
 package io.hakuriver.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
  */
 public record RegisterRequest(String hostname, Integer totalCores, Long totalRamBytes, String runnerUrl,
                               Map<String, NumaNode> numaTopology, Integer maxTasks,
-                              List<GpuInfo> gpuInfo, Integer gpuSharesPerGpu, String gpuError) {
+                              List<GpuInfo> gpuInfo, Integer gpuSharesPerGpu, String gpuError,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean startsWhenRoom) {
     /** A node's name: a path segment of /heartbeat/{hostname} and a file name part, so nothing that could escape. */
     public static final Pattern NODE_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,253}$");
     private static final Pattern URL = Pattern.compile("^https?://[^\\s/]+(/.*)?$");
@@ -40,4 +42,13 @@ public record RegisterRequest(String hostname, Integer totalCores, Long totalRam
                            Map<String, NumaNode> numaTopology, Integer maxTasks) {
         this(hostname, totalCores, totalRamBytes, runnerUrl, numaTopology, maxTasks, null, null, null);
     }
+
+    public RegisterRequest(String hostname, Integer totalCores, Long totalRamBytes, String runnerUrl,
+                           Map<String, NumaNode> numaTopology, Integer maxTasks,
+                           List<GpuInfo> gpuInfo, Integer gpuSharesPerGpu, String gpuError) {
+        this(hostname, totalCores, totalRamBytes, runnerUrl, numaTopology, maxTasks, gpuInfo, gpuSharesPerGpu, gpuError, null);
+    }
+
+    /** Whether the Runner takes starts marked {@code when_room} (ours; absent from an original Runner). */
+    public boolean takesStartsWhenRoom() { return Boolean.TRUE.equals(startsWhenRoom); }
 }

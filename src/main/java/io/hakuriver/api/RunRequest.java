@@ -1,5 +1,6 @@
 package io.hakuriver.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,9 @@ import java.util.Map;
  * runner recomputes them from its own shared dir. {@code hostname} (ours, ignored by an original runner) is the node
  * the Host believes it is talking to; a Runner with another name refuses the task (421), so a stale node address
  * never runs work under the wrong name. {@code required_gpus} (KohakuRiver's field) are the nvidia-smi indexes the
- * Host reserved for this task; empty = no GPU (the task then sees none).
+ * Host reserved for this task; empty = no GPU (the task then sees none). {@code when_room} (ours, sent only to a
+ * Runner that announces {@code starts_when_room}): the Host placed the task on a node that is full right now; the
+ * Runner starts it as soon as its own running tasks leave room for it, without waiting for the Host.
  *
  * <p>Absent lists and maps read as empty ones. What is checked here holds for any node; what this node allows is
  * the Runner's {@code RunPolicy}.
@@ -17,7 +20,8 @@ import java.util.Map;
 public record RunRequest(Long taskId, String command, List<String> arguments, Map<String, String> envVars,
                          int requiredCores, String stdoutPath, String stderrPath, Long requiredMemoryBytes,
                          Integer targetNumaNodeId, String dockerImageName, boolean dockerPrivileged,
-                         List<String> dockerAdditionalMounts, String hostname, List<Integer> requiredGpus) {
+                         List<String> dockerAdditionalMounts, String hostname, List<Integer> requiredGpus,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean whenRoom) {
     public RunRequest {
         Problems p = new Problems();
         p.required("task_id", taskId);
@@ -48,6 +52,17 @@ public record RunRequest(Long taskId, String command, List<String> arguments, Ma
                       Integer targetNumaNodeId, String dockerImageName, boolean dockerPrivileged,
                       List<String> dockerAdditionalMounts, String hostname) {
         this(taskId, command, arguments, envVars, requiredCores, stdoutPath, stderrPath, requiredMemoryBytes,
-                targetNumaNodeId, dockerImageName, dockerPrivileged, dockerAdditionalMounts, hostname, null);
+                targetNumaNodeId, dockerImageName, dockerPrivileged, dockerAdditionalMounts, hostname, null, null);
     }
+
+    public RunRequest(long taskId, String command, List<String> arguments, Map<String, String> envVars,
+                      int requiredCores, String stdoutPath, String stderrPath, Long requiredMemoryBytes,
+                      Integer targetNumaNodeId, String dockerImageName, boolean dockerPrivileged,
+                      List<String> dockerAdditionalMounts, String hostname, List<Integer> requiredGpus) {
+        this(taskId, command, arguments, envVars, requiredCores, stdoutPath, stderrPath, requiredMemoryBytes,
+                targetNumaNodeId, dockerImageName, dockerPrivileged, dockerAdditionalMounts, hostname, requiredGpus, null);
+    }
+
+    /** Whether the Runner should hold the task until its running tasks leave room for it (see RunnerAgent). */
+    public boolean startsWhenRoom() { return Boolean.TRUE.equals(whenRoom); }
 }

@@ -449,6 +449,7 @@ final class ClusterState {
             return false;
         }
         boolean held = holds(t);
+        String heldOn = t.assignedNode;
         TaskStatus from = t.status;
         boolean wasEnded = ended(t);
         Due due = from == TaskStatus.PENDING && t.retryAt != null ? Due.of(t) : null;
@@ -461,7 +462,14 @@ final class ClusterState {
         if (to.isFinal() && t.completedAt == null) t.completedAt = now();
         boolean nowHeld = holds(t);
         if (nowHeld) hold(t, +1);
-        if (held && !nowHeld) fullScan = true;
+        if (held && !nowHeld) {
+            fullScan = true;
+            NodeUsage u = usage(heldOn);
+            if (t.startsWhenRoom) { t.startsWhenRoom = false; u.whenRoom.remove(t); }
+            else promoteWhenRoom(heldOn);
+            long nowMs = now().toEpochMilli();
+            if (to.isFinal() && t.placedAtMillis > 0 && nowMs - t.placedAtMillis <= WHEN_ROOM_SHORT_MS) u.lastShortEndMillis = nowMs;
+        }
         if (from == TaskStatus.PENDING) { queue.remove(t); if (due != null) delayed.remove(due); }
         if (from == TaskStatus.LOST) lostWithRetries.remove(t.taskId);
         if (to == TaskStatus.PENDING) {
@@ -729,6 +737,9 @@ final class ClusterState {
         out.gauge("hakuriver_notifications_waiting", "Web hook notifications not delivered yet (in the outbox).", notificationsQueued);
         out.header("hakuriver_notifications_dropped_total", "counter", "Notifications not queued because the outbox was full.");
         out.sample("hakuriver_notifications_dropped_total", notificationsDropped.get());
+        out.header("hakuriver_tasks_placed_when_room_total", "counter",
+                "Tasks placed on a full node to start there when its running tasks leave room (the Runner holds them).");
+        out.sample("hakuriver_tasks_placed_when_room_total", placedWhenRoom);
         out.header("hakuriver_illegal_transitions_total", "counter", "State changes the transition table refused (e.g. a late completed after killed).");
         out.sample("hakuriver_illegal_transitions_total", illegalTransitions.get());
         latencies.render(out);
@@ -749,9 +760,61 @@ final class ClusterState {
     }
 
     private void hold(TaskRecord t, int sign) {
-        usage(t.assignedNode).add(t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId, sign);
+        NodeUsage u = usage(t.assignedNode);
+        if (t.startsWhenRoom) { // counts towards the task limit; its cores and memory are not free yet
+            u.add(0, 0, null, sign);
+            u.whenRoomCores += sign * t.requiredCores;
+            u.whenRoomMemory += sign * t.memoryOrZero();
+        } else {
+            u.add(t.requiredCores, t.memoryOrZero(), t.targetNumaNodeId, sign);
+        }
         if (t.wantsGpus()) usage(t.assignedNode).holdGpus(t.assignedGpus, t.gpuShare, sign);
         if (t.batchId != null && t.maxRunning != null) batchHolding.merge(t.batchId, sign, Integer::sum);
+    }
+
+    /**
+     * Tasks are placed {@code when_room} only on a node whose Runner takes them and where a short task (placed at most
+     * this long before it ended) ended within this long: a node turning over short tasks, where the next room frees
+     * within milliseconds. A node running long tasks never gets one, so no task waits there behind a long one while
+     * another node frees up.
+     */
+    static final long WHEN_ROOM_SHORT_MS = 1000;
+    /** Tasks placed {@code when_room} since start (under the lock; /metrics). */
+    private long placedWhenRoom;
+
+    /** A task of the node ended: its waiting {@code when_room} tasks that fit now reserve their cores, in order. */
+    private void promoteWhenRoom(String node) {
+        NodeUsage u = usage(node);
+        NodeRecord n = nodes.get(node);
+        while (n != null && !u.whenRoom.isEmpty()) {
+            TaskRecord t = u.whenRoom.peek();
+            if (!Placement.fitsNow(n, u, t.requiredCores, t.memoryOrZero(), null)) break;
+            u.whenRoom.poll();
+            hold(t, -1);
+            t.startsWhenRoom = false;
+            hold(t, +1);
+        }
+    }
+
+    /**
+     * A node to place the task on {@code when_room} (every node is full for it now), or null: the task asks for
+     * cores or memory and no GPU or NUMA zone, the node's Runner takes such starts, it has room for one more start,
+     * a short task just ended there, and what waits there already plus this task fits the whole node.
+     */
+    private NodeRecord whenRoomNode(TaskRecord t, int window, Instant now) {
+        if (t.wantsGpus() || t.targetNumaNodeId != null || (t.requiredCores <= 0 && t.memoryOrZero() <= 0)) return null;
+        long nowMs = now.toEpochMilli();
+        NodeRecord best = null;
+        for (NodeRecord n : t.targetNode != null ? java.util.Collections.singletonList(nodes.get(t.targetNode)) : nodes.values()) {
+            if (n == null || !n.startsWhenRoom) continue;
+            NodeUsage u = usage(n.hostname);
+            if (!Placement.hasRoom(n, u, window, now) || nowMs - u.lastShortEndMillis > WHEN_ROOM_SHORT_MS) continue;
+            if (u.whenRoomCores + t.requiredCores > n.totalCores) continue;
+            if (n.memoryTotalBytes != null && u.whenRoomMemory + t.memoryOrZero() > n.memoryTotalBytes) continue;
+            if (Placement.neverFits(n, t.requiredCores, t.memoryOrZero(), null) != null) continue;
+            if (best == null || u.whenRoomCores < usage(best.hostname).whenRoomCores) best = n;
+        }
+        return best;
     }
 
     private void settleInFlight(long id, String node) {
@@ -837,7 +900,8 @@ final class ClusterState {
             PendingQueue.Demand d = PendingQueue.Demand.of(t);
             if (noRoom.contains(d)) continue;
             NodeRecord n;
-            if (t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning) {
+            boolean capped = t.batchId != null && t.maxRunning != null && batchHolding.getOrDefault(t.batchId, 0) >= t.maxRunning;
+            if (capped) {
                 n = null;
             } else if (t.targetNode != null) {
                 n = nodes.get(t.targetNode);
@@ -847,6 +911,14 @@ final class ClusterState {
                 n = Placement.bestFit(nodes.values(), this::usage, t, window, now);
             }
             List<Integer> gpus = n == null ? null : Placement.gpusNow(n, usage(n.hostname), t); // empty: needs none
+            NodeRecord later = gpus == null && !capped ? whenRoomNode(t, window, now) : null;
+            if (later != null) {
+                t.startsWhenRoom = true; // before the transition: it holds no cores yet
+                placedWhenRoom++;
+                out.add(assign(t, later, List.of(), now));
+                usage(later.hostname).whenRoom.add(t);
+                continue;
+            }
             if (gpus == null) {
                 if (!anyNodeHasRoom(now)) { fullScan = true; break; }
                 if (noRoom.add(d) && queue.has(d) && ++noRoomQueued == queue.demandCount()) break;

@@ -312,6 +312,7 @@ public final class HostCore {
             n.gpus = r.gpuInfo() == null ? List.of() : List.copyOf(r.gpuInfo());
             n.gpuSharesPerGpu = r.gpuSharesPerGpu();
             n.gpuError = r.gpuError();
+            n.startsWhenRoom = r.takesStartsWhenRoom();
             state.putNode(n);
             state.markCapacityChanged();
         });
@@ -334,6 +335,7 @@ public final class HostCore {
             if (n == null) throw ApiException.notFound("Node not registered");
             n.lastHeartbeat = state.now();
             n.pendingUpdates = hb.pendingUpdates();
+            n.startsWhenRoom = hb.takesStartsWhenRoom();
             n.cpuPercent = hb.cpuPercent();
             n.memoryPercent = hb.memoryPercent();
             n.memoryUsedBytes = hb.memoryUsedBytes();

@@ -16,6 +16,14 @@ final class NodeUsage {
     int tasks;
     int inFlight;
     Instant deferredUntil;
+    /**
+     * Tasks placed here to start when room frees ({@code when_room}), in the order the Runner starts them; what
+     * they will need; and when a short task last ended here (only such a node is given them).
+     */
+    final java.util.ArrayDeque<io.hakuriver.store.TaskRecord> whenRoom = new java.util.ArrayDeque<>();
+    int whenRoomCores;
+    long whenRoomMemory;
+    long lastShortEndMillis = Long.MIN_VALUE / 2;
     final Map<Integer, Integer> numaCores = new HashMap<>();
     final Map<Integer, Long> numaMemory = new HashMap<>();
     /** Per GPU id: how many sharing tasks hold it, and whether a non-sharing task has it to itself. */

@@ -114,7 +114,8 @@ final class RunnerLink {
         return new RunRequest(t.taskId, t.command, t.arguments, t.envVars, t.requiredCores,
                 t.stdoutPath, t.stderrPath, t.requiredMemoryBytes, t.targetNumaNodeId, image,
                 Boolean.TRUE.equals(t.privileged), t.additionalMounts == null ? List.of() : t.additionalMounts,
-                node.hostname, t.wantsGpus() && t.assignedGpus != null ? t.assignedGpus : List.of());
+                node.hostname, t.wantsGpus() && t.assignedGpus != null ? t.assignedGpus : List.of(),
+                t.startsWhenRoom ? Boolean.TRUE : null);
     }
 
     private void enqueue(NodeRecord node, TaskRecord t, int attempt) {

@@ -52,7 +52,12 @@ public final class RunnerAgent {
     private final StartQueue starts = new StartQueue(START_THREADS, START_QUEUE, START_QUEUE_BYTES);
     private final DiskSpace disk;
 
-    public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox, GpuMonitor gpus) {
+    /** Tasks the Host sent {@code when_room}, waiting for the running ones to leave room; see {@link WhenRoom}. */
+    private final WhenRoom waiting;
+
+    public RunnerAgent(HakuConfig config, BackendRegistry backends, TaskTable table, UpdateOutbox outbox, GpuMonitor gpus,
+                       int totalCores, long totalRamBytes) {
+        this.waiting = new WhenRoom(totalCores, totalRamBytes);
         this.config = config;
         this.backends = backends;
         this.table = table;
@@ -87,14 +92,43 @@ public final class RunnerAgent {
             report(id, TaskStatus.FAILED, null, "Task rejected by runner: " + e.getMessage(), null);
             return new Reply(Result.OK, "Task accepted for launch");
         }
-        if (!starts.hasRoom(requestBytes)) return busy();
         String started = Times.localNow();
+        boolean later = r.startsWhenRoom();
+        // a task that waits for room starts (and says it started) when it leaves the wait, not when it came
+        WhenRoom.Start start = new WhenRoom.Start(id, r.requiredCores(), r.requiredMemoryBytes() == null ? 0 : r.requiredMemoryBytes(),
+                requestBytes, () -> launchCounted(spec, later ? Times.localNow() : started));
+        if (later) {
+            if (!waiting.hasRoom()) return busy();
+            if (!table.add(new Entry(id, null, null, State.STARTING, started))) return duplicate(id); // a concurrent /run won
+            waiting.add(start);
+            startWhatFits();
+            return new Reply(Result.OK, "Task accepted for launch when room frees");
+        }
+        if (!starts.hasRoom(requestBytes)) return busy();
         if (!table.add(new Entry(id, null, null, State.STARTING, started))) return duplicate(id); // a concurrent /run won
-        if (!starts.offer(requestBytes, () -> launch(spec, started))) {
+        waiting.admit(start);
+        if (!starts.offer(requestBytes, start.launch())) {
+            waiting.release(id);
             table.remove(id);
             return busy();
         }
         return new Reply(Result.OK, "Task accepted for launch");
+    }
+
+    /** Hands the waiting {@code when_room} tasks that fit now to the start queue, in the order they came. */
+    private void startWhatFits() { waiting.startWhatFits(s -> starts.offer(s.requestBytes(), s.launch())); }
+
+    /** A start whose task, once it ends (or did not start), gives its room to the waiting ones. */
+    private void launchCounted(TaskSpec spec, String started) {
+        try {
+            launch(spec, started);
+        } finally {
+            if (!live.containsKey(spec.taskId())) taskGone(spec.taskId()); // it did not start, or already ended
+        }
+    }
+
+    private void taskGone(long id) {
+        if (waiting.release(id)) startWhatFits();
     }
 
     private static Reply duplicate(long id) { return new Reply(Result.CONFLICT, "Task " + id + " is already running/tracked on this node."); }
@@ -184,7 +218,8 @@ public final class RunnerAgent {
             live.remove(task.taskId());
             table.remove(task.taskId());
             TaskOutcome o = err != null ? TaskOutcome.launchFailed("Backend error: " + err) : outcome;
-            finish(task.taskId(), o, started, killedByHost);
+            finish(task.taskId(), o, started, killedByHost); // its outcome first: the Host frees its room before ...
+            taskGone(task.taskId()); // ... it hears that a waiting task started in it
         }).run());
     }
 
@@ -219,6 +254,11 @@ public final class RunnerAgent {
             cancelled.add(id); // a /run still in flight must not start it
             report(id, TaskStatus.KILLED, -9, "Kill requested by host, task not tracked by runner.", null);
             return new Reply(Result.NOT_FOUND, "Task " + id + " not found or not tracked.");
+        }
+        if (waiting.remove(id)) { // waiting for room: it never starts
+            table.remove(id);
+            report(id, TaskStatus.KILLED, null, "Killed by host request before it started.", null);
+            return new Reply(Result.OK, "Kill processed for task " + id + " (it will not start).");
         }
         cancelled.add(id);
         RunningTask t = live.get(id);
@@ -269,6 +309,7 @@ public final class RunnerAgent {
             try {
                 var found = b == null ? java.util.Optional.<RunningTask>empty() : b.recover(e.taskId(), e.handle());
                 if (found.isPresent()) {
+                    waiting.admitUnknown(e.taskId());
                     live.put(e.taskId(), found.get());
                     watch(found.get(), e.startedAt());
                     log.info("Recovered task {} ({} backend, {})", e.taskId(), e.backend(), e.state());
@@ -287,6 +328,7 @@ public final class RunnerAgent {
                     if (table.contains(id)) continue;
                     b.recover(id, d.getValue()).ifPresent(t -> {
                         String now = Times.localNow();
+                        waiting.admitUnknown(id);
                         live.put(id, t);
                         table.put(new Entry(id, b.name(), t.handle(), State.RUNNING, now));
                         report(id, TaskStatus.RUNNING, null, null, now);

@@ -74,7 +74,8 @@ public final class RunnerDaemon implements AutoCloseable {
         this.host = new HostLink(config);
         this.outbox = new UpdateOutbox(config.runnerStateDir().resolve("outbox"), (UpdateOutbox.Delivery) host::deliverAll);
         this.gpus = new GpuMonitor(new NvidiaSmi(config.gpu().nvidiaSmi(), NVIDIA_SMI_TIMEOUT));
-        this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox, gpus);
+        this.agent = new RunnerAgent(config, new BackendRegistry(config), new TaskTable(config.runnerStateDir()), outbox, gpus,
+                facts.totalCores(), facts.totalRamBytes());
         outbox.lingerWhileRunning(agent::liveCount);
         this.policy = new RunPolicy(config, io.hakuriver.systemd.UnixUsers.isRoot(), facts.totalCores(), facts.totalRamBytes(), () -> numa(config));
         Auth auth = new Auth(config.resolvedToken());
@@ -234,7 +235,7 @@ public final class RunnerDaemon implements AutoCloseable {
             try {
                 GpuScan g = gpus.scanNow();
                 host.register(new RegisterRequest(name, facts.totalCores(), facts.totalRamBytes(), runnerUrl(), numa(config), maxTasks(),
-                        g.gpus(), config.gpu().sharesPerGpu(), g.error()));
+                        g.gpus(), config.gpu().sharesPerGpu(), g.error(), true));
                 registered.set(true);
                 lastRegistrationError = null;
                 log.info("Registered with Host {} as '{}'", host.base(), name);
@@ -269,7 +270,7 @@ public final class RunnerDaemon implements AutoCloseable {
             GpuScan g = gpus.latest();
             HeartbeatRequest body = new HeartbeatRequest(new java.util.ArrayList<>(running), List.of(), facts.cpuPercent(),
                     total == 0 ? null : Math.round(used * 1000.0 / total) / 10.0, used, total, agent.pausedIds(),
-                    g.gpus(), g.error(), outbox.pending());
+                    g.gpus(), g.error(), outbox.pending(), true);
             int status = host.heartbeat(name, body);
             if (status == 404) {
                 log.warn("Host does not know this runner any more; registering again");

@@ -39,6 +39,11 @@ public final class NodeRecord {
      * {@link #status} (which registrations and heartbeats set), so no heartbeat or restart undoes it.
      */
     public boolean drain;
+    /**
+     * Not stored: its Runner said in its registration or last heartbeat that it takes starts marked
+     * {@code when_room} (ours; false for an original Runner).
+     */
+    public boolean startsWhenRoom;
     /** Not stored: status updates its Runner has not delivered yet, as of its last heartbeat (null if it never said). */
     public Integer pendingUpdates;
 
@@ -51,7 +56,7 @@ public final class NodeRecord {
         n.cpuPercent = cpuPercent; n.memoryPercent = memoryPercent; n.memoryUsedBytes = memoryUsedBytes;
         n.memoryTotalBytes = memoryTotalBytes; n.numaTopology = numaTopology; n.maxTasks = maxTasks;
         n.gpus = gpus; n.gpuSharesPerGpu = gpuSharesPerGpu; n.gpuError = gpuError;
-        n.drain = drain; n.pendingUpdates = pendingUpdates;
+        n.drain = drain; n.pendingUpdates = pendingUpdates; n.startsWhenRoom = startsWhenRoom;
         return n;
     }
 }

@@ -69,6 +69,12 @@ public final class TaskRecord {
     public int unmetDependencies;
     /** Not stored: when the Host placed the task on a node (epoch ms; 0 = not placed since the Host started). */
     public long placedAtMillis;
+    /**
+     * Not stored: placed on a node that was full, to start there when its running tasks leave room (the Runner
+     * holds it); it counts towards the node's task limit but reserves no cores or memory until the Host sees the
+     * room free. A restarted Host counts it as a plain reservation.
+     */
+    public boolean startsWhenRoom;
 
     public long memoryOrZero() { return requiredMemoryBytes == null ? 0 : requiredMemoryBytes; }
 
