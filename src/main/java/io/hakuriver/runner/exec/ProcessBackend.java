@@ -77,7 +77,7 @@ public final class ProcessBackend implements ExecutionBackend {
         Optional<String> program = ProgramLookup.resolve(spec.command(), taskPath, spec.workDir());
         if (program.isEmpty()) return ProgramLookup.notFound(spec, name(), taskPath);
 
-        Path exitLog = exits.acquire(user == null ? null : new int[] {user.uid(), user.gid()}); // the wrapper appends as that user
+        Path exitLog = exits.acquire(user == null ? null : new int[] {user.uid(), user.gid()}); // the sh wrapper appends as that user (the helper as the Runner)
         // numeric ids: the account's own primary group (a user name is not a group name, e.g. nobody/nogroup)
         List<String> setpriv = user == null ? List.of()
                 : List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--");
